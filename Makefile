@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# espgw: top-level build. 'make' builds espgw.ko (against KDIR) and the userspace
+# programs; 'make check' is the whole test suite; 'make demo' shows what espgw does.
+# Run 'make help' for the rest.
+
+# Kernel to build for: KVER picks an installed kernel (default: the 6.1 one).
+KVER ?= $(shell ls -d /lib/modules/6.1.*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)
+KDIR ?= /lib/modules/$(KVER)/build
+ESPGW_VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.0-unknown)
+
+B := build
+KB := $(B)/kmod-$(KVER)
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -D_GNU_SOURCE \
+	  -DESPGW_VERSION='"$(ESPGW_VERSION)"' -Iuapi -Iuserspace/lib \
+	  $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+LDLIBS_NL := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+
+LIB_SRC := $(sort $(wildcard userspace/lib/*.c))
+LIB_OBJ := $(LIB_SRC:userspace/%.c=$(B)/obj/%.o)
+TOOL_SRC := $(sort $(wildcard userspace/tool/*.c))
+TOOL_OBJ := $(TOOL_SRC:userspace/%.c=$(B)/obj/%.o)
+TEST_SRC := $(sort $(wildcard userspace/tests/test_*.c))
+TEST_BIN := $(TEST_SRC:userspace/tests/%.c=$(B)/tests/%)
+
+KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/espgw.h
+
+.PHONY: all module userspace tests unit regen regen-check deps check demo sparse clean help
+all: module userspace
+
+help:
+	@echo "make [KVER=<installed kernel>]  build espgw.ko and the userspace programs"
+	@echo "make deps     install build and test dependencies (Debian 12, root)"
+	@echo "make check    deps, build, unit tests, spec check, all selftests in one VM"
+	@echo "make demo     boot a VM and show espgw at work in the document's topology"
+	@echo "make unit     userspace unit tests on the host"
+	@echo "make sparse   module build with W=1 C=1 (sparse)"
+	@echo "make regen    regenerate uapi header, kernel policies, docs from uapi/espgw.yaml"
+
+# The module is built in a per-kernel copy of kmod/ so that builds for 6.1 and
+# 6.12 do not trample each other's objects.
+$(KB)/.copied: $(KMOD_SRC)
+	$(Q)test -d "$(KDIR)" || { echo "no kernel build tree at $(KDIR) (KVER=$(KVER)); run 'make deps'"; exit 1; }
+	$(Q)mkdir -p $(KB)/kmod $(KB)/uapi/linux
+	$(Q)cp -p kmod/*.c kmod/*.h kmod/Kbuild $(KB)/kmod/
+	$(Q)cp -p uapi/linux/espgw.h $(KB)/uapi/linux/
+	$(Q)touch $@
+
+module: $(KB)/.copied
+	$(Q)$(MAKE) -C $(KDIR) M=$(abspath $(KB))/kmod ESPGW_VERSION=$(ESPGW_VERSION) \
+		W=1 $(if $(filter 1,$(V)),,-s) modules
+	$(Q)ln -sf kmod-$(KVER)/kmod/espgw.ko $(B)/espgw-$(KVER).ko
+	@echo "built $(B)/kmod-$(KVER)/kmod/espgw.ko for $(KVER)"
+
+sparse: $(KB)/.copied
+	$(Q)touch $(KB)/kmod/*.c
+	$(Q)$(MAKE) -C $(KDIR) M=$(abspath $(KB))/kmod ESPGW_VERSION=$(ESPGW_VERSION) \
+		W=1 C=1 -s modules 2>&1 | tee $(KB)/sparse.log
+	$(Q)! grep -E 'warning|error' $(KB)/sparse.log || { echo "sparse/W=1 not clean for $(KVER)"; exit 1; }
+	@echo "W=1 + sparse clean for $(KVER)"
+
+userspace: $(B)/bin/espgw
+
+$(B)/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h) uapi/linux/espgw.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libespgw.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/espgw: $(TOOL_OBJ) $(B)/libespgw.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libespgw.a $(LDLIBS_NL)
+
+$(B)/tests/%: userspace/tests/%.c $(B)/libespgw.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Wno-shadow -o $@ $< $(B)/libespgw.a $(LDLIBS_NL) -lcmocka
+
+tests: $(TEST_BIN)
+
+# Userspace unit tests (cmocka, TAP output), summarised by scripts/tap-count.
+unit: tests
+	$(Q)scripts/unit.sh $(TEST_BIN)
+
+regen:
+	$(Q)python3 uapi/gen.py
+
+regen-check:
+	$(Q)python3 uapi/gen.py --check
+
+deps:
+	$(Q)scripts/deps.sh
+
+check:
+	$(Q)scripts/check.sh
+
+demo:
+	$(Q)scripts/demo.sh
+
+clean:
+	rm -rf $(B)

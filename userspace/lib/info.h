@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ESPGW_INFO_H_
+#define _ESPGW_INFO_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <netlink/msg.h>
+
+struct espgw_info {
+	char version[64];
+	uint32_t features;
+	uint32_t enc_algs;
+	uint32_t auth_algs;
+	uint32_t replay_window_max;
+};
+
+/* Parse an info-get reply. Return: 0, or -EINVAL when it is malformed. */
+int espgw_info_parse(struct nl_msg *msg, struct espgw_info *out);
+void espgw_info_print(const struct espgw_info *info, FILE *f, bool json);
+
+#endif /* _ESPGW_INFO_H_ */
