@@ -17,11 +17,11 @@ Q := $(if $(filter 1,$(V)),,@)
 CC ?= gcc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -D_GNU_SOURCE \
-	  -DESPGW_VERSION='"$(ESPGW_VERSION)"' -Iuapi -Iuserspace/lib \
+	  -DESPGW_VERSION='"$(ESPGW_VERSION)"' -Iuapi -Iuserspace/lib -Iuserspace/ike \
 	  $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
-LDLIBS_NL := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+LDLIBS_NL := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null) -lssl -lcrypto
 
-LIB_SRC := $(sort $(wildcard userspace/lib/*.c))
+LIB_SRC := $(sort $(wildcard userspace/lib/*.c userspace/ike/*.c))
 LIB_OBJ := $(LIB_SRC:userspace/%.c=$(B)/obj/%.o)
 TOOL_SRC := $(sort $(wildcard userspace/tool/*.c))
 TOOL_OBJ := $(TOOL_SRC:userspace/%.c=$(B)/obj/%.o)
@@ -66,7 +66,7 @@ sparse: $(KB)/.copied
 
 userspace: $(B)/bin/espgw
 
-$(B)/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h) uapi/linux/espgw.h
+$(B)/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h userspace/ike/*.h) uapi/linux/espgw.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
