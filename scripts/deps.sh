@@ -66,16 +66,24 @@ Pin-Priority: 100
 PIN
 fi
 
+log=$(mktemp /tmp/espgw-deps.XXXXXX)
+trap 'rm -f "$log"' EXIT
+# apt's own output goes to a log, shown only when a step fails
+run() {
+	if ! "$@" >"$log" 2>&1; then
+		say "failed: $*"; tail -n 30 "$log"; exit 1
+	fi
+}
 say "apt-get update"
-apt-get update -qq
+run apt-get update
 
 if [ -n "$missing" ]; then
 	say "installing:$missing"
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing
+	run apt-get install -y --no-install-recommends $missing
 fi
 if [ $need_vng = 1 ]; then
 	say "installing virtme-ng/trixie (alone; its dependencies come from bookworm)"
-	apt-get install -y -qq --no-install-recommends virtme-ng/trixie
+	run apt-get install -y --no-install-recommends virtme-ng/trixie
 fi
 say "done"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 'make check': install what is missing, build, check the netlink spec, run the
+# userspace unit tests on the host, then boot ONE VM with the chosen kernel
+# (KVER=, default the installed 6.1) that runs every selftest. Prints TAP and
+# ends with "N passed, N failed, N skipped"; exits non-zero on any failure.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+KVER=${KVER:-$(ls -d /lib/modules/6.1.*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
+LOG=build/check-$KVER
+mkdir -p "$LOG"
+pass=0 failed=0 skipped=0
+
+step() { echo; echo "=== check ($KVER): $*"; }
+# result DESC RC: count one check of the build stages
+result() {
+	if [ "$2" -eq 0 ]; then echo "ok - $1"; pass=$((pass + 1));
+	else echo "not ok - $1"; failed=$((failed + 1)); fi
+}
+# count_tap FILE: add a TAP stream's ok / not ok / skip lines to the totals
+count_tap() {
+	local p f s
+	p=$(grep -cE '^ok [0-9]* ?-' "$1" | head -1)
+	s=$(grep -cE '^ok .*# SKIP' "$1")
+	f=$(grep -cE '^not ok' "$1")
+	pass=$((pass + p - s)) skipped=$((skipped + s)) failed=$((failed + f))
+}
+
+step "dependencies"
+if [ "$(id -u)" = 0 ]; then scripts/deps.sh; result "dependencies installed" $?
+else echo "not root: skipping 'make deps'"; fi
+[ -d "/lib/modules/$KVER/build" ] || { echo "no headers for $KVER"; echo "0 passed, 1 failed"; exit 1; }
+
+step "netlink spec and generated files agree"
+python3 uapi/gen.py --check; result "uapi/espgw.yaml matches header, kernel policies, docs" $?
+
+step "build module for $KVER (W=1, sparse)"
+make -s sparse KVER="$KVER"; result "espgw.ko builds W=1 + sparse clean against $KVER" $?
+
+step "build userspace (-Wall -Wextra -Werror)"
+make -s userspace tests; result "userspace builds warning-free" $?
+
+step "userspace unit tests (host)"
+make -s unit KVER="$KVER" | tee "$LOG/unit.tap"
+count_tap "$LOG/unit.tap"
+
+step "selftests in one VM"
+selftests/vm/run.sh -k "$KVER" -o "$LOG/vm" | tee "$LOG/vm.tap"
+vmrc=${PIPESTATUS[0]}
+count_tap "$LOG/vm.tap"
+if [ "$vmrc" -ne 0 ] && ! grep -q '^not ok' "$LOG/vm.tap"; then
+	echo "not ok - VM run failed (status $vmrc) without a failing test"
+	failed=$((failed + 1))
+fi
+
+echo
+echo "check ($KVER): $pass passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
