@@ -3,16 +3,159 @@
 
 #include "netlink-gen.h"
 
+const struct nla_policy espgw_selector_nl_policy[ESPGW_A_SELECTOR_MAX + 1] = {
+	[ESPGW_A_SELECTOR_SRC] = { .type = NLA_BE32 },
+	[ESPGW_A_SELECTOR_SRC_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[ESPGW_A_SELECTOR_DST] = { .type = NLA_BE32 },
+	[ESPGW_A_SELECTOR_DST_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[ESPGW_A_SELECTOR_PROTO] = { .type = NLA_U8 },
+};
+
+const struct nla_policy espgw_lifetime_nl_policy[ESPGW_A_LIFETIME_MAX + 1] = {
+	[ESPGW_A_LIFETIME_SOFT_BYTES] = { .type = NLA_U64 },
+	[ESPGW_A_LIFETIME_HARD_BYTES] = { .type = NLA_U64 },
+	[ESPGW_A_LIFETIME_SOFT_PACKETS] = { .type = NLA_U64 },
+	[ESPGW_A_LIFETIME_HARD_PACKETS] = { .type = NLA_U64 },
+	[ESPGW_A_LIFETIME_SOFT_SECS] = { .type = NLA_U64 },
+	[ESPGW_A_LIFETIME_HARD_SECS] = { .type = NLA_U64 },
+};
+
+const struct nla_policy espgw_sa_stats_nl_policy[ESPGW_A_SA_STATS_MAX + 1] = {
+	[ESPGW_A_SA_STATS_PACKETS] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_BYTES] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_AUTH_FAIL] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_REPLAY] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_SELECTOR] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_TRAILER] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_MTU] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_ERRORS] = { .type = NLA_U64 },
+};
+
 /* info-get: accepts no attribute */
 static const struct nla_policy espgw_info_get_nl_policy[ESPGW_A_INFO_MAX + 1] = {
 };
 
-const struct genl_ops espgw_nl_ops[1] = {
+/* sa-new: accepts spi, dst, src, dir, enc-alg, enc-key, auth-alg, auth-key, replay-window, flags, selector, lifetime */
+static const struct nla_policy espgw_sa_new_nl_policy[ESPGW_A_SA_MAX + 1] = {
+	[ESPGW_A_SA_SPI] = { .type = NLA_BE32 },
+	[ESPGW_A_SA_DST] = { .type = NLA_BE32 },
+	[ESPGW_A_SA_SRC] = { .type = NLA_BE32 },
+	[ESPGW_A_SA_DIR] = NLA_POLICY_MAX(NLA_U32, ESPGW_DIR_MAX),
+	[ESPGW_A_SA_ENC_ALG] = NLA_POLICY_MAX(NLA_U32, ESPGW_ENC_ALG_MAX),
+	[ESPGW_A_SA_ENC_KEY] = { .type = NLA_BINARY, .len = ESPGW_KEY_MAX_LEN },
+	[ESPGW_A_SA_AUTH_ALG] = NLA_POLICY_MAX(NLA_U32, ESPGW_AUTH_ALG_MAX),
+	[ESPGW_A_SA_AUTH_KEY] = { .type = NLA_BINARY, .len = ESPGW_KEY_MAX_LEN },
+	[ESPGW_A_SA_REPLAY_WINDOW] = NLA_POLICY_MAX(NLA_U32, ESPGW_REPLAY_WINDOW_MAX),
+	[ESPGW_A_SA_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
+	[ESPGW_A_SA_SELECTOR] = NLA_POLICY_NESTED(espgw_selector_nl_policy),
+	[ESPGW_A_SA_LIFETIME] = NLA_POLICY_NESTED(espgw_lifetime_nl_policy),
+};
+
+/* sa-del: accepts spi, dst */
+static const struct nla_policy espgw_sa_del_nl_policy[ESPGW_A_SA_MAX + 1] = {
+	[ESPGW_A_SA_SPI] = { .type = NLA_BE32 },
+	[ESPGW_A_SA_DST] = { .type = NLA_BE32 },
+};
+
+/* sa-get: accepts spi, dst */
+static const struct nla_policy espgw_sa_get_nl_policy[ESPGW_A_SA_MAX + 1] = {
+	[ESPGW_A_SA_SPI] = { .type = NLA_BE32 },
+	[ESPGW_A_SA_DST] = { .type = NLA_BE32 },
+};
+
+/* policy-new: accepts id, priority, selector, action, sa-dst, sa-spi */
+static const struct nla_policy espgw_policy_new_nl_policy[ESPGW_A_POLICY_MAX + 1] = {
+	[ESPGW_A_POLICY_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[ESPGW_A_POLICY_PRIORITY] = { .type = NLA_U32 },
+	[ESPGW_A_POLICY_SELECTOR] = NLA_POLICY_NESTED(espgw_selector_nl_policy),
+	[ESPGW_A_POLICY_ACTION] = NLA_POLICY_MAX(NLA_U32, ESPGW_ACTION_MAX),
+	[ESPGW_A_POLICY_SA_DST] = { .type = NLA_BE32 },
+	[ESPGW_A_POLICY_SA_SPI] = { .type = NLA_BE32 },
+};
+
+/* policy-del: accepts id */
+static const struct nla_policy espgw_policy_del_nl_policy[ESPGW_A_POLICY_MAX + 1] = {
+	[ESPGW_A_POLICY_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* policy-get: accepts id */
+static const struct nla_policy espgw_policy_get_nl_policy[ESPGW_A_POLICY_MAX + 1] = {
+	[ESPGW_A_POLICY_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* flush: accepts what */
+static const struct nla_policy espgw_flush_nl_policy[ESPGW_A_FLUSH_MAX + 1] = {
+	[ESPGW_A_FLUSH_WHAT] = NLA_POLICY_MAX(NLA_U32, ESPGW_FLUSH_WHAT_MAX),
+};
+
+/* stats-get: accepts no attribute */
+static const struct nla_policy espgw_stats_get_nl_policy[ESPGW_A_STATS_MAX + 1] = {
+};
+
+const struct genl_ops espgw_nl_ops[9] = {
 	{
 		.cmd		= ESPGW_CMD_INFO_GET,
 		.doit		= espgw_nl_info_get_doit,
 		.policy		= espgw_info_get_nl_policy,
 		.maxattr	= ESPGW_A_INFO_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_SA_NEW,
+		.doit		= espgw_nl_sa_new_doit,
+		.policy		= espgw_sa_new_nl_policy,
+		.maxattr	= ESPGW_A_SA_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_SA_DEL,
+		.doit		= espgw_nl_sa_del_doit,
+		.policy		= espgw_sa_del_nl_policy,
+		.maxattr	= ESPGW_A_SA_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_SA_GET,
+		.doit		= espgw_nl_sa_get_doit,
+		.dumpit		= espgw_nl_sa_get_dumpit,
+		.policy		= espgw_sa_get_nl_policy,
+		.maxattr	= ESPGW_A_SA_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_POLICY_NEW,
+		.doit		= espgw_nl_policy_new_doit,
+		.policy		= espgw_policy_new_nl_policy,
+		.maxattr	= ESPGW_A_POLICY_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_POLICY_DEL,
+		.doit		= espgw_nl_policy_del_doit,
+		.policy		= espgw_policy_del_nl_policy,
+		.maxattr	= ESPGW_A_POLICY_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_POLICY_GET,
+		.doit		= espgw_nl_policy_get_doit,
+		.dumpit		= espgw_nl_policy_get_dumpit,
+		.policy		= espgw_policy_get_nl_policy,
+		.maxattr	= ESPGW_A_POLICY_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_FLUSH,
+		.doit		= espgw_nl_flush_doit,
+		.policy		= espgw_flush_nl_policy,
+		.maxattr	= ESPGW_A_FLUSH_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_STATS_GET,
+		.doit		= espgw_nl_stats_get_doit,
+		.policy		= espgw_stats_get_nl_policy,
+		.maxattr	= ESPGW_A_STATS_MAX,
 		.flags		= GENL_ADMIN_PERM,
 	},
 };

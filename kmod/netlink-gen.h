@@ -8,10 +8,23 @@
 
 #include <uapi/linux/espgw.h>
 
+extern const struct nla_policy espgw_selector_nl_policy[ESPGW_A_SELECTOR_MAX + 1];
+extern const struct nla_policy espgw_lifetime_nl_policy[ESPGW_A_LIFETIME_MAX + 1];
+extern const struct nla_policy espgw_sa_stats_nl_policy[ESPGW_A_SA_STATS_MAX + 1];
 
 int espgw_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_sa_del_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_sa_get_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_sa_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int espgw_nl_policy_new_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_policy_del_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int espgw_nl_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops espgw_nl_ops[1];
+extern const struct genl_ops espgw_nl_ops[9];
 
 enum {
 	ESPGW_NLGRP_EVENTS,

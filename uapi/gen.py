@@ -131,7 +131,10 @@ def policy_entry(s, a):
     nt = NLA_TYPES[t]
     if a.get("byte-order") == "big-endian":
         nt = nt.replace("NLA_U", "NLA_BE")
-    if "enum" in a and not a.get("enum-as-flags"):
+    if a.get("enum-as-flags"):
+        n = len(s.defs[a["enum"]]["entries"])
+        return f"NLA_POLICY_MASK({nt}, {hex((1 << n) - 1)})"
+    if "enum" in a:
         return f"NLA_POLICY_MAX({nt}, {c_name(s.name, a['enum'])}_MAX)"
     if "min" in checks and "max" in checks:
         return f"NLA_POLICY_RANGE({nt}, {resolve(s, checks['min'])}, {resolve(s, checks['max'])})"
@@ -146,6 +149,11 @@ def policy_entry(s, a):
 
 def resolve(s, v):
     return c_name(s.name, v) if isinstance(v, str) else str(v)
+
+
+def kernel_ops(s):
+    """Operations userspace sends (notifications have no handler)."""
+    return [op for op in s.ops if "do" in op or "dump" in op]
 
 
 def op_request_attrs(op):
@@ -171,7 +179,7 @@ def gen_kmod_h(s):
             o.append(f"int {fn}_doit(struct sk_buff *skb, struct genl_info *info);")
         if "dump" in op:
             o.append(f"int {fn}_dumpit(struct sk_buff *skb, struct netlink_callback *cb);")
-    o += ["", f"extern const struct genl_ops {c_lower(s.name)}_nl_ops[{len(s.ops)}];"]
+    o += ["", f"extern const struct genl_ops {c_lower(s.name)}_nl_ops[{len(kernel_ops(s))}];"]
     o.append("")
     o.append("enum {")
     for g in s.mcgrps:
@@ -206,7 +214,7 @@ def gen_kmod_c(s):
             if pe:
                 o.append(f"\t[{c_name(s.name, 'a', sname, a['name'])}] = {pe},")
         o += ["};", ""]
-    for op in s.ops:
+    for op in kernel_ops(s):
         sname = op["attribute-set"]
         req = op_request_attrs(op)
         o.append(f"/* {op['name']}: accepts {', '.join(req) if req else 'no attribute'} */")
@@ -216,8 +224,8 @@ def gen_kmod_c(s):
             pe = policy_entry(s, s.attr(sname, an))
             o.append(f"\t[{c_name(s.name, 'a', sname, an)}] = {pe},")
         o += ["};", ""]
-    o.append(f"const struct genl_ops {c_lower(s.name)}_nl_ops[{len(s.ops)}] = {{")
-    for op in s.ops:
+    o.append(f"const struct genl_ops {c_lower(s.name)}_nl_ops[{len(kernel_ops(s))}] = {{")
+    for op in kernel_ops(s):
         fn = c_lower(s.name, "nl", op["name"])
         sname = op["attribute-set"]
         o += ["\t{", f"\t\t.cmd\t\t= {c_name(s.name, 'cmd', op['name'])},"]
@@ -273,6 +281,8 @@ def gen_doc(s):
     o += ["## Operations", ""]
     for op in s.ops:
         o += [f"### `{op['name']}` (cmd {op['value']})", "", " ".join(op.get("doc", "").split()), ""]
+        if "event" in op:
+            o.append(f"- notification on `{op.get('mcgrp', '')}`: `{', '.join(op['event']['attributes'])}`")
         for kind in ("do", "dump"):
             if kind not in op:
                 continue

@@ -3,6 +3,32 @@
 
 #include "names-gen.h"
 
+const char *const espgw_dir_names[2] = {
+	[0] = "in",
+	[1] = "out",
+};
+
+const char *const espgw_action_names[3] = {
+	[0] = "protect",
+	[1] = "bypass",
+	[2] = "discard",
+};
+
+const char *const espgw_expire_kind_names[2] = {
+	[0] = "soft",
+	[1] = "hard",
+};
+
+const char *const espgw_sa_flags_names[1] = {
+	[0] = "legacy",
+};
+
+const char *const espgw_flush_what_names[3] = {
+	[0] = "all",
+	[1] = "sa",
+	[2] = "policy",
+};
+
 const char *const espgw_feature_names[2] = {
 	[0] = "esp-tunnel",
 	[1] = "policy",

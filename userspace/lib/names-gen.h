@@ -4,6 +4,16 @@
 #ifndef _ESPGW_NAMES_GEN_H_
 #define _ESPGW_NAMES_GEN_H_
 
+/* dir: index is the value */
+extern const char *const espgw_dir_names[2];
+/* action: index is the value */
+extern const char *const espgw_action_names[3];
+/* expire-kind: index is the value */
+extern const char *const espgw_expire_kind_names[2];
+/* sa-flags: index is the bit number */
+extern const char *const espgw_sa_flags_names[1];
+/* flush-what: index is the value */
+extern const char *const espgw_flush_what_names[3];
 /* feature: index is the bit number */
 extern const char *const espgw_feature_names[2];
 /* enc-alg: index is the value */
