@@ -959,3 +959,28 @@ void isakmp_put_modecfg_begin(struct isakmp_enc *e, uint8_t type, uint16_t ident
 	wbuf_u8(&e->w, 0);
 	wbuf_u16(&e->w, ident);
 }
+
+void isakmp_put_responder_lifetime(struct isakmp_enc *e, uint8_t proto, const void *spi,
+				   uint8_t spi_size, uint64_t sec, uint64_t kb)
+{
+	bool p1 = proto == ISAKMP_PROTO_ISAKMP;
+	uint16_t type = p1 ? IKE_ATTR_LIFE_TYPE : IPSEC_ATTR_LIFE_TYPE;
+	uint16_t dur = p1 ? IKE_ATTR_LIFE_DURATION : IPSEC_ATTR_LIFE_DURATION;
+
+	if (!isakmp_put_begin(e, ISAKMP_NP_N))
+		return;
+	wbuf_u32(&e->w, ISAKMP_DOI_IPSEC);
+	wbuf_u8(&e->w, proto);
+	wbuf_u8(&e->w, spi_size);
+	wbuf_u16(&e->w, ISAKMP_N_RESPONDER_LIFETIME);
+	wbuf_bytes(&e->w, spi, spi_size);
+	if (sec) {
+		isakmp_put_attr(e, type, IKE_LIFE_SECONDS);
+		isakmp_put_attr(e, dur, sec);
+	}
+	if (kb) {
+		isakmp_put_attr(e, type, IKE_LIFE_KILOBYTES);
+		isakmp_put_attr(e, dur, kb);
+	}
+	isakmp_put_end(e);
+}

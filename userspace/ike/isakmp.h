@@ -605,6 +605,13 @@ void isakmp_put_sa_reply(struct isakmp_enc *e, const struct isakmp_sa *sa,
 			 const struct isakmp_proposal *p, const struct isakmp_transform *t,
 			 const void *spi, uint8_t spi_size);
 void isakmp_put_modecfg_begin(struct isakmp_enc *e, uint8_t type, uint16_t ident);
+/*
+ * N(RESPONDER-LIFETIME) (RFC 2407 4.6.3.1) with a life type/duration pair for
+ * each non-zero limit. The attribute classes follow the protocol: phase-1
+ * classes 11/12 for ISAKMP, IPsec DOI classes 1/2 for ESP and AH.
+ */
+void isakmp_put_responder_lifetime(struct isakmp_enc *e, uint8_t proto, const void *spi,
+				   uint8_t spi_size, uint64_t sec, uint64_t kb);
 
 /* Offset of the first payload: what callers encrypt (RFC 2408 3.1). */
 static inline size_t isakmp_enc_body_off(void)

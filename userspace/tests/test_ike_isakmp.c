@@ -520,6 +520,53 @@ static void test_names(void **state)
 	assert_string_equal(isakmp_notify_name(999), "UNKNOWN");
 }
 
+static void test_responder_lifetime(void **state)
+{
+	static const uint8_t spi[4] = { 0x12, 0x34, 0x56, 0x78 };
+	static const struct { uint16_t type; uint64_t val; } want[] = {
+		{ IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS }, { IPSEC_ATTR_LIFE_DURATION, 3600 },
+		{ IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_KILOBYTES }, { IPSEC_ATTR_LIFE_DURATION, 4608000 },
+	};
+	struct isakmp_notify_pl n;
+	struct isakmp_attr a;
+	struct isakmp_msg m;
+	uint8_t out[128];
+	struct isakmp_enc e;
+	struct rbuf r;
+	unsigned int i;
+	int len;
+
+	(void)state;
+	isakmp_enc_init(&e, out, sizeof(out), &hdr0);
+	isakmp_put_responder_lifetime(&e, ISAKMP_PROTO_ESP, spi, 4, 3600, 4608000);
+	isakmp_put_responder_lifetime(&e, ISAKMP_PROTO_ISAKMP, NULL, 0, 86400, 0);
+	len = isakmp_enc_finish(&e);
+	assert_true(len > 0);
+	assert_int_equal(isakmp_decode(out, len, &m), ISAKMP_OK);
+	assert_int_equal(isakmp_decode_notify(&m.pl[0], &n), ISAKMP_OK);
+	assert_int_equal(n.type, ISAKMP_N_RESPONDER_LIFETIME);
+	assert_int_equal(n.doi, ISAKMP_DOI_IPSEC);
+	assert_memory_equal(n.spi, spi, 4);
+	rbuf_init(&r, n.data, n.len);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(isakmp_attr_next(&r, &a), 1);
+		assert_int_equal(a.type, want[i].type);
+		assert_int_equal(a.num, want[i].val);
+	}
+	assert_int_equal(isakmp_attr_next(&r, &a), 0);
+	/* phase 1: the IKE attribute classes, only the limit given */
+	assert_int_equal(isakmp_decode_notify(&m.pl[1], &n), ISAKMP_OK);
+	assert_int_equal(n.proto, ISAKMP_PROTO_ISAKMP);
+	rbuf_init(&r, n.data, n.len);
+	assert_int_equal(isakmp_attr_next(&r, &a), 1);
+	assert_int_equal(a.type, IKE_ATTR_LIFE_TYPE);
+	assert_int_equal(isakmp_attr_next(&r, &a), 1);
+	assert_int_equal(a.type, IKE_ATTR_LIFE_DURATION);
+	assert_false(a.tv);
+	assert_int_equal(a.num, 86400);
+	assert_int_equal(isakmp_attr_next(&r, &a), 0);
+}
+
 /* ---- one reject test per malformed-length case ---- */
 
 static void test_reject_datagram_shorter_than_header(void **state)
@@ -1018,6 +1065,7 @@ int main(void)
 		cmocka_unit_test(test_attr_forms_and_long_life),
 		cmocka_unit_test(test_encoder_errors),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_responder_lifetime),
 		cmocka_unit_test(test_reject_datagram_shorter_than_header),
 		cmocka_unit_test(test_reject_header_length_below_header),
 		cmocka_unit_test(test_reject_header_length_beyond_datagram),
