@@ -52,13 +52,20 @@ static const char *const err_names[] = {
 	[-ISAKMP_E_NO_SPACE] = "output buffer too small",
 	[-ISAKMP_E_NESTING] = "payload nesting mismatch",
 	[-ISAKMP_E_INVAL] = "invalid argument",
-	[-ISAKMP_E_ENCRYPTED] = "message is encrypted",
+	[-ISAKMP_E_NONCE_LEN] = "nonce length outside 8..256",
+	[-ISAKMP_E_ID_LEN] = "ID data length wrong for its type",
+	[-ISAKMP_E_ID_TYPE] = "ID is not an IPv4 address, subnet or range",
+	[-ISAKMP_E_ID_VALUE] = "non-contiguous ID mask or reversed range",
 };
 
 const char *isakmp_strerror(int err)
 {
-	unsigned int i = err < 0 ? (unsigned int)-err : (unsigned int)err;
+	unsigned int i = err < 0 ? (unsigned int)-err : 0;
 
+	if (err == ISAKMP_ENCRYPTED)
+		return "message is encrypted";
+	if (err > 0)
+		return "unknown error";
 	if (i < ARRAY_SIZE(err_names) && err_names[i])
 		return err_names[i];
 	return "unknown error";
@@ -293,7 +300,7 @@ int isakmp_decode(const uint8_t *p, size_t len, struct isakmp_msg *m)
 	m->body = p + ISAKMP_HDR_LEN;
 	m->body_len = m->hdr.length - ISAKMP_HDR_LEN;
 	if (m->hdr.flags & ISAKMP_FLAG_ENC)
-		return ISAKMP_E_ENCRYPTED;
+		return ISAKMP_ENCRYPTED;
 	return isakmp_decode_chain(m, m->hdr.np, m->body, m->body_len, false);
 }
 
@@ -660,6 +667,52 @@ int isakmp_decode_data(const struct isakmp_payload *pl, uint8_t type, const uint
 		return ISAKMP_E_WRONG_TYPE;
 	*data = pl->body;
 	*len = pl->len;
+	return ISAKMP_OK;
+}
+
+int isakmp_decode_nonce(const struct isakmp_payload *pl, const uint8_t **data, uint16_t *len)
+{
+	int err = isakmp_decode_data(pl, ISAKMP_NP_NONCE, data, len);
+
+	if (err)
+		return err;
+	if (*len < 8 || *len > 256)
+		return ISAKMP_E_NONCE_LEN;
+	return ISAKMP_OK;
+}
+
+int isakmp_id_ipv4(const struct isakmp_id *id, uint32_t *first, uint32_t *last)
+{
+	uint32_t a, b;
+
+	switch (id->type) {
+	case ISAKMP_ID_IPV4_ADDR:
+		if (id->len != 4)
+			return ISAKMP_E_ID_LEN;
+		*first = *last = get_be32(id->data);
+		return ISAKMP_OK;
+	case ISAKMP_ID_IPV4_ADDR_SUBNET:
+	case ISAKMP_ID_IPV4_ADDR_RANGE:
+		if (id->len != 8)
+			return ISAKMP_E_ID_LEN;
+		a = get_be32(id->data);
+		b = get_be32(id->data + 4);
+		break;
+	default:
+		return ISAKMP_E_ID_TYPE;
+	}
+	if (id->type == ISAKMP_ID_IPV4_ADDR_RANGE) {
+		if (a > b)
+			return ISAKMP_E_ID_VALUE;
+		*first = a;
+		*last = b;
+		return ISAKMP_OK;
+	}
+	/* contiguous mask: its complement plus one is a power of two (or zero) */
+	if ((~b + 1) & ~b)
+		return ISAKMP_E_ID_VALUE;
+	*first = a & b;
+	*last = (a & b) | ~b;
 	return ISAKMP_OK;
 }
 

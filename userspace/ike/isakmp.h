@@ -376,7 +376,13 @@ enum isakmp_err {
 	ISAKMP_E_NO_SPACE = -33,		/* encoder: output buffer too small */
 	ISAKMP_E_NESTING = -34,			/* encoder: begin/end mismatched */
 	ISAKMP_E_INVAL = -35,			/* encoder: argument out of range */
-	ISAKMP_E_ENCRYPTED = -36,		/* encrypted: decrypt and use decode_chain */
+	ISAKMP_E_NONCE_LEN = -36,		/* nonce outside 8..256 bytes */
+	ISAKMP_E_ID_LEN = -37,			/* ID data length wrong for its type */
+	ISAKMP_E_ID_TYPE = -38,			/* ID type is not an IPv4 one */
+	ISAKMP_E_ID_VALUE = -39,		/* non-contiguous mask, range end < start */
+	ISAKMP_E_LAST = ISAKMP_E_ID_VALUE,
+	/* not an error: the header is fine, the payloads need decrypting first */
+	ISAKMP_ENCRYPTED = 1,
 };
 
 const char *isakmp_strerror(int err);
@@ -427,7 +433,7 @@ int isakmp_decode_hdr(const uint8_t *p, size_t len, struct isakmp_hdr *h);
 
 /*
  * Whole message: header, and the payload chain if the message is not
- * encrypted. For an encrypted one this returns ISAKMP_E_ENCRYPTED with the
+ * encrypted. For an encrypted one this returns ISAKMP_ENCRYPTED (> 0) with the
  * header and body filled in; decrypt body and call isakmp_decode_chain() on
  * the plaintext with pad_ok set (RFC 2409 5.3 lets the sender pad).
  */
@@ -556,7 +562,16 @@ struct isakmp_modecfg {
 /* Payloads whose body is just data (KE, HASH, NONCE, VID, SIG, NAT-D). */
 int isakmp_decode_data(const struct isakmp_payload *pl, uint8_t type, const uint8_t **data,
 		       uint16_t *len);
+/* RFC 2409 5: nonce data is 8 to 256 bytes. */
+int isakmp_decode_nonce(const struct isakmp_payload *pl, const uint8_t **data, uint16_t *len);
 int isakmp_decode_id(const struct isakmp_payload *pl, struct isakmp_id *id);
+/*
+ * An IPv4 ID (RFC 2407 4.6.2.2-4.6.2.6) as an inclusive address range in host
+ * order: IPV4_ADDR is one address, IPV4_ADDR_SUBNET address and mask (the
+ * address is masked; a non-contiguous mask is refused), IPV4_ADDR_RANGE start
+ * and end (start <= end). The data must have exactly the type's length.
+ */
+int isakmp_id_ipv4(const struct isakmp_id *id, uint32_t *first, uint32_t *last);
 int isakmp_decode_notify(const struct isakmp_payload *pl, struct isakmp_notify_pl *n);
 int isakmp_decode_delete(const struct isakmp_payload *pl, struct isakmp_delete *d);
 int isakmp_decode_modecfg(const struct isakmp_payload *pl, struct isakmp_modecfg *c);

@@ -408,7 +408,7 @@ static void test_encrypted_and_padding(void **state)
 
 	(void)state;
 	pkt[19] = ISAKMP_FLAG_ENC;
-	assert_int_equal(isakmp_decode(pkt, len, &m), ISAKMP_E_ENCRYPTED);
+	assert_int_equal(isakmp_decode(pkt, len, &m), ISAKMP_ENCRYPTED);
 	assert_int_equal(m.body_len, len - ISAKMP_HDR_LEN);
 	assert_ptr_equal(m.body, pkt + ISAKMP_HDR_LEN);
 	/* "decrypted" body: a HASH payload then 8 bytes of padding */
@@ -510,9 +510,11 @@ static void test_names(void **state)
 	int i;
 
 	(void)state;
-	for (i = ISAKMP_OK; i >= ISAKMP_E_ENCRYPTED; i--)
+	for (i = ISAKMP_OK; i >= ISAKMP_E_LAST; i--)
 		assert_string_not_equal(isakmp_strerror(i), "unknown error");
-	assert_string_equal(isakmp_strerror(-1000), "unknown error");
+	assert_string_equal(isakmp_strerror(ISAKMP_E_LAST - 1), "unknown error");
+	assert_string_equal(isakmp_strerror(ISAKMP_ENCRYPTED), "message is encrypted");
+	assert_string_equal(isakmp_strerror(2), "unknown error");
 	assert_string_equal(isakmp_exch_name(ISAKMP_EXCH_QUICK), "QUICK");
 	assert_string_equal(isakmp_payload_name(ISAKMP_NP_NATD), "NAT-D");
 	assert_string_equal(isakmp_notify_name(ISAKMP_N_INITIAL_CONTACT), "INITIAL-CONTACT");
@@ -565,6 +567,67 @@ static void test_responder_lifetime(void **state)
 	assert_false(a.tv);
 	assert_int_equal(a.num, 86400);
 	assert_int_equal(isakmp_attr_next(&r, &a), 0);
+}
+
+static void test_nonce_length(void **state)
+{
+	static const uint8_t n[257];
+	struct isakmp_payload pl = { .type = ISAKMP_NP_NONCE, .body = n };
+	const uint8_t *d;
+	uint16_t len;
+
+	(void)state;
+	pl.len = 7;
+	assert_int_equal(isakmp_decode_nonce(&pl, &d, &len), ISAKMP_E_NONCE_LEN);
+	pl.len = 8;
+	assert_int_equal(isakmp_decode_nonce(&pl, &d, &len), ISAKMP_OK);
+	assert_int_equal(len, 8);
+	pl.len = 256;
+	assert_int_equal(isakmp_decode_nonce(&pl, &d, &len), ISAKMP_OK);
+	pl.len = 257;
+	assert_int_equal(isakmp_decode_nonce(&pl, &d, &len), ISAKMP_E_NONCE_LEN);
+	pl.type = ISAKMP_NP_KE;
+	assert_int_equal(isakmp_decode_nonce(&pl, &d, &len), ISAKMP_E_WRONG_TYPE);
+}
+
+static int id4(uint8_t type, const uint8_t *data, uint16_t len, uint32_t *a, uint32_t *b)
+{
+	struct isakmp_id id = { .type = type, .data = data, .len = len };
+
+	return isakmp_id_ipv4(&id, a, b);
+}
+
+static void test_id_ipv4(void **state)
+{
+	static const uint8_t host[4] = { 192, 168, 1, 10 };
+	static const uint8_t net[8] = { 10, 2, 2, 7, 255, 255, 255, 0 };
+	static const uint8_t any[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t holes[8] = { 10, 0, 0, 0, 255, 0, 255, 0 };
+	static const uint8_t range[8] = { 10, 2, 2, 10, 10, 2, 2, 20 };
+	static const uint8_t back[8] = { 10, 2, 2, 20, 10, 2, 2, 10 };
+	uint32_t a, b;
+
+	(void)state;
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR, host, 4, &a, &b), ISAKMP_OK);
+	assert_int_equal(a, 0xc0a8010a);
+	assert_int_equal(b, 0xc0a8010a);
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR_SUBNET, net, 8, &a, &b), ISAKMP_OK);
+	assert_int_equal(a, 0x0a020200);	/* host bits masked off */
+	assert_int_equal(b, 0x0a0202ff);
+	/* 0.0.0.0/0, as Unity clients propose for the remote side */
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR_SUBNET, any, 8, &a, &b), ISAKMP_OK);
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 0xffffffff);
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR_RANGE, range, 8, &a, &b), ISAKMP_OK);
+	assert_int_equal(b - a, 10);
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR_RANGE, back, 8, &a, &b), ISAKMP_E_ID_VALUE);
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR_SUBNET, holes, 8, &a, &b), ISAKMP_E_ID_VALUE);
+	/* the malformed-length cases */
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR, host, 3, &a, &b), ISAKMP_E_ID_LEN);
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR, net, 8, &a, &b), ISAKMP_E_ID_LEN);
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR_SUBNET, net, 4, &a, &b), ISAKMP_E_ID_LEN);
+	assert_int_equal(id4(ISAKMP_ID_IPV4_ADDR_RANGE, range, 7, &a, &b), ISAKMP_E_ID_LEN);
+	assert_int_equal(id4(ISAKMP_ID_FQDN, host, 4, &a, &b), ISAKMP_E_ID_TYPE);
 }
 
 /* ---- one reject test per malformed-length case ---- */
@@ -1066,6 +1129,8 @@ int main(void)
 		cmocka_unit_test(test_encoder_errors),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_responder_lifetime),
+		cmocka_unit_test(test_nonce_length),
+		cmocka_unit_test(test_id_ipv4),
 		cmocka_unit_test(test_reject_datagram_shorter_than_header),
 		cmocka_unit_test(test_reject_header_length_below_header),
 		cmocka_unit_test(test_reject_header_length_beyond_datagram),
