@@ -144,6 +144,8 @@ int espgw_nl_call(struct espgw_nl *nl, struct nl_msg *msg, espgw_nl_reply_cb cb,
 	nl_cb_err(cbs, NL_CB_CUSTOM, err_cb, &c);
 
 	ret = nl_send_auto(nl->sk, msg);
+	/* requests can carry keys: leave none in freed memory */
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	while (ret >= 0 && !c.done)
 		ret = nl_recvmsgs(nl->sk, cbs);
@@ -152,5 +154,19 @@ int espgw_nl_call(struct espgw_nl *nl, struct nl_msg *msg, espgw_nl_reply_cb cb,
 		return c.err;
 	if (ret < 0)
 		return -EIO;
+	return 0;
+}
+
+int espgw_nl_subscribe(struct espgw_nl *nl, const char *group)
+{
+	int grp = genl_ctrl_resolve_grp(nl->sk, ESPGW_FAMILY_NAME, group);
+
+	if (grp < 0)
+		return -ENOENT;
+	/* notifications carry no sequence number of ours */
+	nl_socket_disable_seq_check(nl->sk);
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &grp, sizeof(grp)))
+		return -errno;
 	return 0;
 }

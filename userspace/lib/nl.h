@@ -25,5 +25,10 @@ struct nl_msg *espgw_nl_msg(struct espgw_nl *nl, int cmd, int flags);
  * end of a dump. Return: 0 or -errno from the kernel (ext_msg holds its text).
  */
 int espgw_nl_call(struct espgw_nl *nl, struct nl_msg *msg, espgw_nl_reply_cb cb, void *arg);
+/*
+ * Join the multicast group (ESPGW_MCGRP_*) and stop checking sequence numbers.
+ * Return: 0, -ENOENT (no such group), or -errno (-EPERM without CAP_NET_ADMIN).
+ */
+int espgw_nl_subscribe(struct espgw_nl *nl, const char *group);
 
 #endif /* _ESPGW_NL_H_ */

@@ -9,6 +9,10 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
+#ifndef BIT
+#define BIT(n) (1u << (n))
+#endif
+
 /* ip-style abbreviation: true when arg is a non-empty prefix of word */
 static inline bool matches(const char *arg, const char *word)
 {

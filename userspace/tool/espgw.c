@@ -25,6 +25,12 @@ static int do_help(int argc, char **argv);
 static int do_version(int argc, char **argv);
 
 static const struct object objects[] = {
+	{ "sa",		do_sa,		"add|delete|show|flush|help",	"ESP SAs (-s: counters)" },
+	{ "policy",	do_policy,	"add|replace|delete|show|flush|help",
+							"policies (-s: packets matched)" },
+	{ "flush",	do_flush,	"",		"remove every SA and policy" },
+	{ "stats",	do_stats,	"[show]",	"totals and drop reasons" },
+	{ "monitor",	do_monitor,	"",		"print expire and acquire events" },
 	{ "info",	do_info,	"[show]",	"module version and capabilities" },
 	{ "version",	do_version,	"",		"version of this tool" },
 	{ "help",	do_help,	"",		"this list" },
@@ -35,11 +41,13 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "Usage: espgw [OPTIONS] OBJECT [VERB [ARGUMENTS]]\n"
-		   "Options: -j | --json    JSON output\n"
-		   "         -V | --version the tool's version\n"
-		   "Objects and verbs (names may be abbreviated):\n");
+		   "Options: -j | --json     JSON output\n"
+		   "         -s | --stats    counters\n"
+		   "         -o | --oneline  one line per SA\n"
+		   "         -V | --version  the tool's version\n"
+		   "Objects and verbs (names may be abbreviated; 'espgw OBJECT help' for arguments):\n");
 	for (i = 0; i < ARRAY_SIZE(objects); i++)
-		fprintf(f, "  %-9s %-10s %s\n", objects[i].name, objects[i].verbs, objects[i].help);
+		fprintf(f, "  %-8s %-35s %s\n", objects[i].name, objects[i].verbs, objects[i].help);
 	fprintf(f, "Exit status: 0 ok, 1 the operation failed, 2 the command line is wrong.\n");
 }
 
@@ -85,12 +93,87 @@ int tool_nl_open(struct espgw_nl *nl)
 
 void tool_nl_error(const struct espgw_nl *nl, const char *what, int err)
 {
-	if (err == -EPERM)
+	const char *reason = strerror(-err);
+
+	if (err == -EPERM) {
 		fprintf(stderr, "espgw: %s: permission denied: this needs CAP_NET_ADMIN (run as root)\n",
 			what);
-	else
-		fprintf(stderr, "espgw: %s: %s%s%s\n", what, strerror(-err),
-			nl->ext_msg[0] ? ": " : "", nl->ext_msg);
+		return;
+	}
+	if (err == -ENOENT)
+		reason = "not found";
+	else if (err == -EEXIST)
+		reason = "already exists";
+	fprintf(stderr, "espgw: %s: %s%s%s\n", what, reason, nl->ext_msg[0] ? ": " : "",
+		nl->ext_msg);
+}
+
+int tool_arg_error(const struct argerr *e)
+{
+	fprintf(stderr, "espgw: %s\n", e->msg);
+	return EXIT_USAGE;
+}
+
+int tool_request(const char *what, int cmd, int flags, tool_put_fn put, const void *arg,
+		 espgw_nl_reply_cb cb, void *cb_arg)
+{
+	struct espgw_nl nl;
+	struct nl_msg *msg;
+	int ret;
+
+	if (tool_nl_open(&nl))
+		return EXIT_FAIL;
+	msg = espgw_nl_msg(&nl, cmd, flags);
+	if (!msg || (put && put(msg, arg))) {
+		if (msg) {
+			explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+			nlmsg_free(msg);
+		}
+		fprintf(stderr, "espgw: %s: cannot build the request\n", what);
+		espgw_nl_close(&nl);
+		return EXIT_FAIL;
+	}
+	ret = espgw_nl_call(&nl, msg, cb, cb_arg);
+	if (ret)
+		tool_nl_error(&nl, what, ret);
+	espgw_nl_close(&nl);
+	return ret ? EXIT_FAIL : EXIT_OK;
+}
+
+void tool_out_begin(struct out *o, struct jw *jw, bool list)
+{
+	memset(o, 0, sizeof(*o));
+	o->f = stdout;
+	o->stats = tool.stats;
+	o->oneline = tool.oneline;
+	if (!tool.json)
+		return;
+	o->jw = jw;
+	jw_init(jw, stdout);
+	if (list)
+		jw_arr_open(jw, NULL);
+}
+
+void tool_out_end(struct out *o, bool list)
+{
+	if (!o->jw)
+		return;
+	if (list)
+		jw_arr_close(o->jw);
+	jw_end(o->jw);
+}
+
+int tool_verb(const char *object, const struct verb *verbs, size_t n, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc == 0)
+		return verbs[0].fn(0, argv);
+	for (i = 0; i < n; i++)
+		if (matches(argv[0], verbs[i].name))
+			return verbs[i].fn(argc - 1, argv + 1);
+	tool_usage_error("%s: unknown verb '%s'", object, argv[0]);
+	return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -102,6 +185,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(opt, "j") || !strcmp(opt, "json"))
 			tool.json = true;
+		else if (!strcmp(opt, "s") || !strcmp(opt, "stats"))
+			tool.stats = true;
+		else if (!strcmp(opt, "o") || !strcmp(opt, "oneline"))
+			tool.oneline = true;
 		else if (!strcmp(opt, "V") || !strcmp(opt, "version"))
 			return do_version(0, NULL);
 		else if (!strcmp(opt, "h") || !strcmp(opt, "help"))

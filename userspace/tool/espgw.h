@@ -3,8 +3,12 @@
 #define _ESPGW_TOOL_H_
 
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "json.h"
 #include "nl.h"
+#include "out.h"
+#include "parse.h"
 
 /* exit codes */
 #define EXIT_OK		0
@@ -12,7 +16,9 @@
 #define EXIT_USAGE	2	/* the command line is wrong */
 
 struct tool {
-	bool json;
+	bool json;		/* -j */
+	bool stats;		/* -s */
+	bool oneline;		/* -o */
 };
 
 extern struct tool tool;
@@ -22,7 +28,36 @@ int tool_nl_open(struct espgw_nl *nl);
 /* Print a failed request: "espgw: <what>: <reason>[: <kernel's message>]". */
 void tool_nl_error(const struct espgw_nl *nl, const char *what, int err);
 void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a command-line error from the argument parsers; return EXIT_USAGE. */
+int tool_arg_error(const struct argerr *e);
+
+typedef int (*tool_put_fn)(struct nl_msg *msg, const void *arg);
+
+/*
+ * One request: open the family, send cmd with flags (NLM_F_DUMP, NLM_F_REPLACE,
+ * ...) and the attributes put() adds (put may be NULL), call cb for each reply.
+ * Errors are printed as "espgw: <what>: ...". Return: EXIT_OK or EXIT_FAIL.
+ */
+int tool_request(const char *what, int cmd, int flags, tool_put_fn put, const void *arg,
+		 espgw_nl_reply_cb cb, void *cb_arg);
+
+/* Output set up from the options; with -j, a JSON array around a list when list is set. */
+void tool_out_begin(struct out *o, struct jw *jw, bool list);
+void tool_out_end(struct out *o, bool list);
+
+struct verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+/* Run the verb argv[0] (abbreviations allowed; the first verb when there is none). */
+int tool_verb(const char *object, const struct verb *verbs, size_t n, int argc, char **argv);
 
 int do_info(int argc, char **argv);
+int do_sa(int argc, char **argv);
+int do_policy(int argc, char **argv);
+int do_flush(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 
 #endif /* _ESPGW_TOOL_H_ */

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/* espgw sa add|delete|show|flush|help */
+
+#include <errno.h>
+#include <stdio.h>
+
+#include <linux/espgw.h>
+
+#include "args.h"
+#include "espgw.h"
+#include "sa.h"
+#include "util.h"
+
+static int put_sa(struct nl_msg *msg, const void *arg)
+{
+	return espgw_sa_put(msg, arg);
+}
+
+static int put_flush_sa(struct nl_msg *msg, const void *arg)
+{
+	(void)arg;
+	return nla_put_u32(msg, ESPGW_A_FLUSH_WHAT, ESPGW_FLUSH_WHAT_SA);
+}
+
+static int sa_add(int argc, char **argv)
+{
+	struct espgw_sa sa;
+	struct argerr e;
+	int ret;
+
+	if (espgw_args_sa_add("sa add", argc, argv, &sa, &e))
+		return tool_arg_error(&e);
+	ret = tool_request("sa add", ESPGW_CMD_SA_NEW, NLM_F_CREATE | NLM_F_EXCL, put_sa, &sa,
+			   NULL, NULL);
+	espgw_sa_wipe(&sa);
+	return ret;
+}
+
+static int sa_delete(int argc, char **argv)
+{
+	struct espgw_sa sa;
+	struct argerr e;
+
+	if (espgw_args_sa_id("sa delete", argc, argv, true, &sa, &e))
+		return tool_arg_error(&e);
+	return tool_request("sa delete", ESPGW_CMD_SA_DEL, 0, put_sa, &sa, NULL, NULL);
+}
+
+struct show {
+	struct out out;
+	struct espgw_sa filter;	/* dst and/or spi to match in a dump */
+};
+
+static int show_reply(struct nl_msg *msg, void *arg)
+{
+	struct show *s = arg;
+	const struct espgw_sa *f = &s->filter;
+	struct espgw_sa sa;
+
+	if (espgw_sa_parse(msg, &sa))
+		return -EBADMSG;
+	if ((f->have & BIT(ESPGW_A_SA_DST)) && sa.dst != f->dst)
+		return 0;
+	if ((f->have & BIT(ESPGW_A_SA_SPI)) && sa.spi != f->spi)
+		return 0;
+	espgw_sa_print(&sa, NULL, &s->out);
+	return 0;
+}
+
+static int sa_show(int argc, char **argv)
+{
+	uint32_t both = BIT(ESPGW_A_SA_DST) | BIT(ESPGW_A_SA_SPI);
+	struct show s;
+	struct argerr e;
+	struct jw jw;
+	int ret;
+
+	if (espgw_args_sa_id("sa show", argc, argv, false, &s.filter, &e))
+		return tool_arg_error(&e);
+	tool_out_begin(&s.out, &jw, true);
+	if ((s.filter.have & both) == both)
+		ret = tool_request("sa show", ESPGW_CMD_SA_GET, 0, put_sa, &s.filter,
+				   show_reply, &s);
+	else
+		ret = tool_request("sa show", ESPGW_CMD_SA_GET, NLM_F_DUMP, NULL, NULL,
+				   show_reply, &s);
+	tool_out_end(&s.out, true);
+	return ret;
+}
+
+static int sa_flush(int argc, char **argv)
+{
+	struct argerr e;
+
+	if (espgw_args_none("sa flush", argc, argv, &e))
+		return tool_arg_error(&e);
+	return tool_request("sa flush", ESPGW_CMD_FLUSH, 0, put_flush_sa, NULL, NULL, NULL);
+}
+
+static int sa_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("Usage: espgw sa add src ADDR dst ADDR spi SPI dir { in | out }\n"
+	       "                    enc ALG KEY [ auth ALG KEY ] [ replay-window N ] [ legacy ]\n"
+	       "                    [ sel src PREFIX dst PREFIX [ proto PROTO ] ]\n"
+	       "                    [ { soft | hard }-{ bytes | packets | secs } N ]...\n"
+	       "       espgw sa delete dst ADDR spi SPI\n"
+	       "       espgw [ -s ] sa show [ dst ADDR ] [ spi SPI ]\n"
+	       "       espgw sa flush\n"
+	       "SPI := decimal or 0x hex    KEY := hex digits, with or without 0x\n"
+	       "PREFIX := a.b.c.d[/len]     PROTO := any | icmp | tcp | udp | NUMBER\n"
+	       "ALG (enc) := aes-gcm-16 (aes-gcm) | chacha20-poly1305 | aes-cbc (aes)\n"
+	       "             | 3des-cbc (3des) | des-cbc (des)\n"
+	       "ALG (auth) := hmac-sha256-128 (hmac-sha256) | hmac-sha1-96 (hmac-sha1)\n"
+	       "              | hmac-md5-96 (hmac-md5)\n"
+	       "DES, 3DES and HMAC-MD5 need 'legacy'; an inbound SA needs 'sel'.\n");
+	return EXIT_OK;
+}
+
+static const struct verb sa_verbs[] = {
+	{ "show", sa_show },
+	{ "add", sa_add },
+	{ "delete", sa_delete },
+	{ "flush", sa_flush },
+	{ "list", sa_show },
+	{ "help", sa_help },
+};
+
+int do_sa(int argc, char **argv)
+{
+	return tool_verb("sa", sa_verbs, ARRAY_SIZE(sa_verbs), argc, argv);
+}
