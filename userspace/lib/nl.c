@@ -133,6 +133,7 @@ int espgw_nl_call(struct espgw_nl *nl, struct nl_msg *msg, espgw_nl_reply_cb cb,
 	int ret;
 
 	nl->ext_msg[0] = '\0';
+	nlmsg_hdr(msg)->nlmsg_type = (uint16_t)nl->family;
 	cbs = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cbs) {
 		nlmsg_free(msg);

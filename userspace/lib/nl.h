@@ -21,7 +21,8 @@ void espgw_nl_close(struct espgw_nl *nl);
 /* A request for cmd with the genl header filled in; NULL on allocation failure. */
 struct nl_msg *espgw_nl_msg(struct espgw_nl *nl, int cmd, int flags);
 /*
- * Send msg (consumed), call cb for every reply message, wait for the ack or the
+ * Send msg (consumed; its family is set to ours, so a request built before
+ * the socket was open, with family 0, works), call cb for every reply message, wait for the ack or the
  * end of a dump. Return: 0 or -errno from the kernel (ext_msg holds its text).
  */
 int espgw_nl_call(struct espgw_nl *nl, struct nl_msg *msg, espgw_nl_reply_cb cb, void *arg);

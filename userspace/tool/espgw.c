@@ -114,23 +114,18 @@ int tool_arg_error(const struct argerr *e)
 	return EXIT_USAGE;
 }
 
-int tool_request(const char *what, int cmd, int flags, tool_put_fn put, const void *arg,
-		 espgw_nl_reply_cb cb, void *cb_arg)
+int tool_request(const char *what, struct nl_msg *msg, espgw_nl_reply_cb cb, void *cb_arg)
 {
 	struct espgw_nl nl;
-	struct nl_msg *msg;
 	int ret;
 
-	if (tool_nl_open(&nl))
+	if (!msg) {
+		fprintf(stderr, "espgw: %s: out of memory\n", what);
 		return EXIT_FAIL;
-	msg = espgw_nl_msg(&nl, cmd, flags);
-	if (!msg || (put && put(msg, arg))) {
-		if (msg) {
-			explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
-			nlmsg_free(msg);
-		}
-		fprintf(stderr, "espgw: %s: cannot build the request\n", what);
-		espgw_nl_close(&nl);
+	}
+	if (tool_nl_open(&nl)) {
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+		nlmsg_free(msg);
 		return EXIT_FAIL;
 	}
 	ret = espgw_nl_call(&nl, msg, cb, cb_arg);
@@ -138,6 +133,17 @@ int tool_request(const char *what, int cmd, int flags, tool_put_fn put, const vo
 		tool_nl_error(&nl, what, ret);
 	espgw_nl_close(&nl);
 	return ret ? EXIT_FAIL : EXIT_OK;
+}
+
+int tool_send(const char *what, int ret, struct nl_msg *msg, const struct argerr *e)
+{
+	if (ret == -EINVAL)
+		return tool_arg_error(e);
+	if (ret) {
+		fprintf(stderr, "espgw: %s\n", e->msg);
+		return EXIT_FAIL;
+	}
+	return tool_request(what, msg, NULL, NULL);
 }
 
 void tool_out_begin(struct out *o, struct jw *jw, bool list)

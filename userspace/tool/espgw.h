@@ -31,15 +31,14 @@ void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 /* Print a command-line error from the argument parsers; return EXIT_USAGE. */
 int tool_arg_error(const struct argerr *e);
 
-typedef int (*tool_put_fn)(struct nl_msg *msg, const void *arg);
-
 /*
- * One request: open the family, send cmd with flags (NLM_F_DUMP, NLM_F_REPLACE,
- * ...) and the attributes put() adds (put may be NULL), call cb for each reply.
- * Errors are printed as "espgw: <what>: ...". Return: EXIT_OK or EXIT_FAIL.
+ * Send msg (consumed; NULL is taken as out of memory): open the family, call cb
+ * for each reply. Errors are printed as "espgw: <what>: ...".
+ * Return: EXIT_OK or EXIT_FAIL.
  */
-int tool_request(const char *what, int cmd, int flags, tool_put_fn put, const void *arg,
-		 espgw_nl_reply_cb cb, void *cb_arg);
+int tool_request(const char *what, struct nl_msg *msg, espgw_nl_reply_cb cb, void *cb_arg);
+/* Send what a request builder (request.h) made of a command line; ret is its return. */
+int tool_send(const char *what, int ret, struct nl_msg *msg, const struct argerr *e);
 
 /* Output set up from the options; with -j, a JSON array around a list when list is set. */
 void tool_out_begin(struct out *o, struct jw *jw, bool list);

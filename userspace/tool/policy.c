@@ -9,47 +9,43 @@
 #include "args.h"
 #include "espgw.h"
 #include "policy.h"
+#include "request.h"
 #include "util.h"
-
-static int put_policy(struct nl_msg *msg, const void *arg)
-{
-	return espgw_policy_put(msg, arg);
-}
-
-static int put_flush_policy(struct nl_msg *msg, const void *arg)
-{
-	(void)arg;
-	return nla_put_u32(msg, ESPGW_A_FLUSH_WHAT, ESPGW_FLUSH_WHAT_POLICY);
-}
-
-static int policy_new(const char *what, int flags, int argc, char **argv)
-{
-	struct espgw_policy p;
-	struct argerr e;
-
-	if (espgw_args_policy_add(what, argc, argv, &p, &e))
-		return tool_arg_error(&e);
-	return tool_request(what, ESPGW_CMD_POLICY_NEW, flags, put_policy, &p, NULL, NULL);
-}
 
 static int policy_add(int argc, char **argv)
 {
-	return policy_new("policy add", NLM_F_CREATE | NLM_F_EXCL, argc, argv);
+	struct nl_msg *msg;
+	struct argerr e;
+	int ret = espgw_req_policy_add(false, argc, argv, &msg, &e);
+
+	return tool_send("policy add", ret, msg, &e);
 }
 
 static int policy_replace(int argc, char **argv)
 {
-	return policy_new("policy replace", NLM_F_CREATE | NLM_F_REPLACE, argc, argv);
+	struct nl_msg *msg;
+	struct argerr e;
+	int ret = espgw_req_policy_add(true, argc, argv, &msg, &e);
+
+	return tool_send("policy replace", ret, msg, &e);
 }
 
 static int policy_delete(int argc, char **argv)
 {
-	struct espgw_policy p;
+	struct nl_msg *msg;
 	struct argerr e;
+	int ret = espgw_req_policy_delete(argc, argv, &msg, &e);
 
-	if (espgw_args_policy_id("policy delete", argc, argv, true, &p, &e))
-		return tool_arg_error(&e);
-	return tool_request("policy delete", ESPGW_CMD_POLICY_DEL, 0, put_policy, &p, NULL, NULL);
+	return tool_send("policy delete", ret, msg, &e);
+}
+
+static int policy_flush(int argc, char **argv)
+{
+	struct nl_msg *msg;
+	struct argerr e;
+	int ret = espgw_req_flush("policy flush", ESPGW_FLUSH_WHAT_POLICY, argc, argv, &msg, &e);
+
+	return tool_send("policy flush", ret, msg, &e);
 }
 
 static int show_reply(struct nl_msg *msg, void *arg)
@@ -60,6 +56,21 @@ static int show_reply(struct nl_msg *msg, void *arg)
 		return -EBADMSG;
 	espgw_policy_print(&p, NULL, arg);
 	return 0;
+}
+
+/* policy-get for one policy (id given), a dump otherwise */
+static struct nl_msg *show_request(const struct espgw_policy *p)
+{
+	struct nl_msg *msg;
+
+	if (!(p->have & BIT(ESPGW_A_POLICY_ID)))
+		return espgw_req(ESPGW_CMD_POLICY_GET, NLM_F_DUMP);
+	msg = espgw_req(ESPGW_CMD_POLICY_GET, 0);
+	if (msg && espgw_policy_put(msg, p)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 static int policy_show(int argc, char **argv)
@@ -73,24 +84,9 @@ static int policy_show(int argc, char **argv)
 	if (espgw_args_policy_id("policy show", argc, argv, false, &p, &e))
 		return tool_arg_error(&e);
 	tool_out_begin(&out, &jw, true);
-	if (p.have & BIT(ESPGW_A_POLICY_ID))
-		ret = tool_request("policy show", ESPGW_CMD_POLICY_GET, 0, put_policy, &p,
-				   show_reply, &out);
-	else
-		ret = tool_request("policy show", ESPGW_CMD_POLICY_GET, NLM_F_DUMP, NULL, NULL,
-				   show_reply, &out);
+	ret = tool_request("policy show", show_request(&p), show_reply, &out);
 	tool_out_end(&out, true);
 	return ret;
-}
-
-static int policy_flush(int argc, char **argv)
-{
-	struct argerr e;
-
-	if (espgw_args_none("policy flush", argc, argv, &e))
-		return tool_arg_error(&e);
-	return tool_request("policy flush", ESPGW_CMD_FLUSH, 0, put_flush_policy, NULL,
-			    NULL, NULL);
 }
 
 static int policy_help(int argc, char **argv)

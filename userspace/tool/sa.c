@@ -8,42 +8,33 @@
 
 #include "args.h"
 #include "espgw.h"
+#include "request.h"
 #include "sa.h"
 #include "util.h"
 
-static int put_sa(struct nl_msg *msg, const void *arg)
-{
-	return espgw_sa_put(msg, arg);
-}
-
-static int put_flush_sa(struct nl_msg *msg, const void *arg)
-{
-	(void)arg;
-	return nla_put_u32(msg, ESPGW_A_FLUSH_WHAT, ESPGW_FLUSH_WHAT_SA);
-}
-
 static int sa_add(int argc, char **argv)
 {
-	struct espgw_sa sa;
+	struct nl_msg *msg;
 	struct argerr e;
-	int ret;
 
-	if (espgw_args_sa_add("sa add", argc, argv, &sa, &e))
-		return tool_arg_error(&e);
-	ret = tool_request("sa add", ESPGW_CMD_SA_NEW, NLM_F_CREATE | NLM_F_EXCL, put_sa, &sa,
-			   NULL, NULL);
-	espgw_sa_wipe(&sa);
-	return ret;
+	return tool_send("sa add", espgw_req_sa_add(argc, argv, &msg, &e), msg, &e);
 }
 
 static int sa_delete(int argc, char **argv)
 {
-	struct espgw_sa sa;
+	struct nl_msg *msg;
 	struct argerr e;
 
-	if (espgw_args_sa_id("sa delete", argc, argv, true, &sa, &e))
-		return tool_arg_error(&e);
-	return tool_request("sa delete", ESPGW_CMD_SA_DEL, 0, put_sa, &sa, NULL, NULL);
+	return tool_send("sa delete", espgw_req_sa_delete(argc, argv, &msg, &e), msg, &e);
+}
+
+static int sa_flush(int argc, char **argv)
+{
+	struct nl_msg *msg;
+	struct argerr e;
+	int ret = espgw_req_flush("sa flush", ESPGW_FLUSH_WHAT_SA, argc, argv, &msg, &e);
+
+	return tool_send("sa flush", ret, msg, &e);
 }
 
 struct show {
@@ -67,9 +58,24 @@ static int show_reply(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
-static int sa_show(int argc, char **argv)
+/* sa-get for one SA (dst and spi given), a dump filtered by what was given otherwise */
+static struct nl_msg *show_request(const struct espgw_sa *filter)
 {
 	uint32_t both = BIT(ESPGW_A_SA_DST) | BIT(ESPGW_A_SA_SPI);
+	struct nl_msg *msg;
+
+	if ((filter->have & both) != both)
+		return espgw_req(ESPGW_CMD_SA_GET, NLM_F_DUMP);
+	msg = espgw_req(ESPGW_CMD_SA_GET, 0);
+	if (msg && espgw_sa_put(msg, filter)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int sa_show(int argc, char **argv)
+{
 	struct show s;
 	struct argerr e;
 	struct jw jw;
@@ -78,23 +84,9 @@ static int sa_show(int argc, char **argv)
 	if (espgw_args_sa_id("sa show", argc, argv, false, &s.filter, &e))
 		return tool_arg_error(&e);
 	tool_out_begin(&s.out, &jw, true);
-	if ((s.filter.have & both) == both)
-		ret = tool_request("sa show", ESPGW_CMD_SA_GET, 0, put_sa, &s.filter,
-				   show_reply, &s);
-	else
-		ret = tool_request("sa show", ESPGW_CMD_SA_GET, NLM_F_DUMP, NULL, NULL,
-				   show_reply, &s);
+	ret = tool_request("sa show", show_request(&s.filter), show_reply, &s);
 	tool_out_end(&s.out, true);
 	return ret;
-}
-
-static int sa_flush(int argc, char **argv)
-{
-	struct argerr e;
-
-	if (espgw_args_none("sa flush", argc, argv, &e))
-		return tool_arg_error(&e);
-	return tool_request("sa flush", ESPGW_CMD_FLUSH, 0, put_flush_sa, NULL, NULL, NULL);
 }
 
 static int sa_help(int argc, char **argv)
@@ -106,7 +98,7 @@ static int sa_help(int argc, char **argv)
 	       "                    [ sel src PREFIX dst PREFIX [ proto PROTO ] ]\n"
 	       "                    [ { soft | hard }-{ bytes | packets | secs } N ]...\n"
 	       "       espgw sa delete dst ADDR spi SPI\n"
-	       "       espgw [ -s ] sa show [ dst ADDR ] [ spi SPI ]\n"
+	       "       espgw [ -s ] [ -o ] sa show [ dst ADDR ] [ spi SPI ]\n"
 	       "       espgw sa flush\n"
 	       "SPI := decimal or 0x hex    KEY := hex digits, with or without 0x\n"
 	       "PREFIX := a.b.c.d[/len]     PROTO := any | icmp | tcp | udp | NUMBER\n"
@@ -114,6 +106,7 @@ static int sa_help(int argc, char **argv)
 	       "             | 3des-cbc (3des) | des-cbc (des)\n"
 	       "ALG (auth) := hmac-sha256-128 (hmac-sha256) | hmac-sha1-96 (hmac-sha1)\n"
 	       "              | hmac-md5-96 (hmac-md5)\n"
+	       "AEAD keys (aes-gcm-16, chacha20-poly1305) end with the 4-byte salt.\n"
 	       "DES, 3DES and HMAC-MD5 need 'legacy'; an inbound SA needs 'sel'.\n");
 	return EXIT_OK;
 }

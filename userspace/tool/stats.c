@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "espgw.h"
+#include "request.h"
 #include "stats.h"
 #include "util.h"
 
@@ -31,7 +32,7 @@ int do_stats(int argc, char **argv)
 	}
 	if (espgw_args_none("stats", argc, argv, &e))
 		return tool_arg_error(&e);
-	ret = tool_request("stats", ESPGW_CMD_STATS_GET, 0, NULL, NULL, stats_reply, &st);
+	ret = tool_request("stats", espgw_req(ESPGW_CMD_STATS_GET, 0), stats_reply, &st);
 	if (ret)
 		return ret;
 	tool_out_begin(&out, &jw, false);
@@ -39,17 +40,11 @@ int do_stats(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int put_flush_all(struct nl_msg *msg, const void *arg)
-{
-	(void)arg;
-	return nla_put_u32(msg, ESPGW_A_FLUSH_WHAT, ESPGW_FLUSH_WHAT_ALL);
-}
-
 int do_flush(int argc, char **argv)
 {
+	struct nl_msg *msg;
 	struct argerr e;
+	int ret = espgw_req_flush("flush", ESPGW_FLUSH_WHAT_ALL, argc, argv, &msg, &e);
 
-	if (espgw_args_none("flush", argc, argv, &e))
-		return tool_arg_error(&e);
-	return tool_request("flush", ESPGW_CMD_FLUSH, 0, put_flush_all, NULL, NULL, NULL);
+	return tool_send("flush", ret, msg, &e);
 }
