@@ -10,27 +10,38 @@
 #include <uapi/linux/espgw.h>
 
 #include "compat.h"
+#include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
+#include "sa.h"
 
 static int __init espgw_init(void)
 {
 	int ret;
 
-	ret = espgw_netns_init();
+	ret = espgw_sa_init();
 	if (ret)
 		goto err;
-
+	ret = espgw_netns_init();
+	if (ret)
+		goto err_sa;
+	ret = espgw_hooks_init();
+	if (ret)
+		goto err_netns;
 	/* Last: configuration may arrive as soon as the family exists. */
 	ret = espgw_nl_init();
 	if (ret)
-		goto err_netns;
+		goto err_hooks;
 
 	pr_info("version %s loaded\n", ESPGW_VERSION);
 	return 0;
 
+err_hooks:
+	espgw_hooks_uninit();
 err_netns:
 	espgw_netns_uninit();
+err_sa:
+	espgw_sa_uninit();
 err:
 	return ret;
 }
@@ -38,8 +49,9 @@ err:
 static void __exit espgw_exit(void)
 {
 	espgw_nl_uninit();
+	espgw_hooks_uninit();
 	espgw_netns_uninit();
-	rcu_barrier();
+	espgw_sa_uninit();
 	pr_info("unloaded\n");
 }
 

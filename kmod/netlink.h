@@ -2,7 +2,19 @@
 #ifndef _ESPGW_NETLINK_H_
 #define _ESPGW_NETLINK_H_
 
+#include <linux/ip.h>
+
+struct espgw_net;
+struct espgw_policy;
+struct espgw_sa;
+
 int espgw_nl_init(void);
 void espgw_nl_uninit(void);
+
+/* events group; process context */
+void espgw_nl_sa_expire_notify(struct espgw_sa *sa, u32 kind);
+/* events group; any context */
+void espgw_nl_acquire_notify(struct espgw_net *en, struct espgw_policy *p,
+			     const struct iphdr *iph);
 
 #endif /* _ESPGW_NETLINK_H_ */

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Raw generic-netlink probe for the espgw family, independent of the espgw tool.
 
-  nlprobe.py ops                 every ESPGW_CMD_* in uapi/linux/espgw.h, sent as a
-                                 do and as a dump request: prints "<cmd> <do|dump> <errno>"
+  nlprobe.py ops                 every operation of uapi/espgw.yaml, sent as a do and/or
+                                 dump request as the spec has it: "<op> <do|dump> <errno>"
   nlprobe.py send CMD [ATTR=HEX]  one request; prints the errno and the extack message
 
 Used by the selftests to check kernel behaviour the tool would hide (permissions
@@ -11,6 +11,8 @@ on every op, strict attribute validation, extack texts).
 """
 import errno
 import os
+
+import yaml
 import re
 import socket
 import struct
@@ -97,8 +99,13 @@ def main(argv):
         print("family espgw not found", file=sys.stderr)
         return 2
     if argv[:1] == ["ops"]:
-        for name, cmd in commands():
+        ops = yaml.safe_load(open(os.path.join(ROOT, "uapi", "espgw.yaml")))["operations"]["list"]
+        cmds = dict(commands())
+        for op in ops:
+            cmd = cmds[op["name"].replace("-", "_")]
             for kind, flags in (("do", NLM_F_ACK), ("dump", NLM_F_DUMP | NLM_F_ACK)):
+                if kind not in op:
+                    continue
                 err, text, _ = g.request(fam, cmd, flags)
                 print(f"{name} {kind} {errno.errorcode.get(err, err) if err else 0} {text}".rstrip())
         return 0
