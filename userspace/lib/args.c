@@ -185,12 +185,14 @@ static int sel_args(struct cur *c, struct espgw_selector *sel)
 
 static int lifetime_arg(struct cur *c, const char *kw, struct espgw_sa *sa, uint32_t *seen)
 {
-	int i;
+	size_t i;
 
-	for (i = 1; i <= ESPGW_A_LIFETIME_MAX; i++) {
-		if (strcmp(kw, espgw_lifetime_names[i]))
+	for (i = 0; i < ESPGW_LIFETIME_N; i++) {
+		int attr = espgw_lifetime_attrs[i].attr;
+
+		if (strcmp(kw, espgw_lifetime_attrs[i].name))
 			continue;
-		if (once(c, seen, i, kw) || u64_val(c, kw, &sa->lifetime[i]))
+		if (once(c, seen, attr, kw) || u64_val(c, kw, &sa->lifetime[attr]))
 			return -EINVAL;
 		sa->have |= BIT(ESPGW_A_SA_LIFETIME);
 		return 0;

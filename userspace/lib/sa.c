@@ -12,33 +12,24 @@
 #include "sa.h"
 #include "util.h"
 
-const char *const espgw_lifetime_names[ESPGW_A_LIFETIME_MAX + 1] = {
-	[ESPGW_A_LIFETIME_SOFT_BYTES] = "soft-bytes",
-	[ESPGW_A_LIFETIME_HARD_BYTES] = "hard-bytes",
-	[ESPGW_A_LIFETIME_SOFT_PACKETS] = "soft-packets",
-	[ESPGW_A_LIFETIME_HARD_PACKETS] = "hard-packets",
-	[ESPGW_A_LIFETIME_SOFT_SECS] = "soft-secs",
-	[ESPGW_A_LIFETIME_HARD_SECS] = "hard-secs",
+const struct espgw_attr_name espgw_lifetime_attrs[ESPGW_LIFETIME_N] = {
+	{ ESPGW_A_LIFETIME_SOFT_BYTES, "soft-bytes", "soft_bytes" },
+	{ ESPGW_A_LIFETIME_HARD_BYTES, "hard-bytes", "hard_bytes" },
+	{ ESPGW_A_LIFETIME_SOFT_PACKETS, "soft-packets", "soft_packets" },
+	{ ESPGW_A_LIFETIME_HARD_PACKETS, "hard-packets", "hard_packets" },
+	{ ESPGW_A_LIFETIME_SOFT_SECS, "soft-secs", "soft_secs" },
+	{ ESPGW_A_LIFETIME_HARD_SECS, "hard-secs", "hard_secs" },
 };
 
-static const char *const lifetime_keys[ESPGW_A_LIFETIME_MAX + 1] = {
-	[ESPGW_A_LIFETIME_SOFT_BYTES] = "soft_bytes",
-	[ESPGW_A_LIFETIME_HARD_BYTES] = "hard_bytes",
-	[ESPGW_A_LIFETIME_SOFT_PACKETS] = "soft_packets",
-	[ESPGW_A_LIFETIME_HARD_PACKETS] = "hard_packets",
-	[ESPGW_A_LIFETIME_SOFT_SECS] = "soft_secs",
-	[ESPGW_A_LIFETIME_HARD_SECS] = "hard_secs",
-};
-
-static const char *const stats_keys[ESPGW_A_SA_STATS_MAX + 1] = {
-	[ESPGW_A_SA_STATS_PACKETS] = "packets",
-	[ESPGW_A_SA_STATS_BYTES] = "bytes",
-	[ESPGW_A_SA_STATS_AUTH_FAIL] = "auth_fail",
-	[ESPGW_A_SA_STATS_REPLAY] = "replay",
-	[ESPGW_A_SA_STATS_SELECTOR] = "selector",
-	[ESPGW_A_SA_STATS_TRAILER] = "trailer",
-	[ESPGW_A_SA_STATS_MTU] = "mtu",
-	[ESPGW_A_SA_STATS_ERRORS] = "errors",
+static const struct espgw_attr_name stats_attrs[] = {
+	{ ESPGW_A_SA_STATS_PACKETS, "packets", "packets" },
+	{ ESPGW_A_SA_STATS_BYTES, "bytes", "bytes" },
+	{ ESPGW_A_SA_STATS_AUTH_FAIL, "auth-fail", "auth_fail" },
+	{ ESPGW_A_SA_STATS_REPLAY, "replay", "replay" },
+	{ ESPGW_A_SA_STATS_SELECTOR, "selector", "selector" },
+	{ ESPGW_A_SA_STATS_TRAILER, "trailer", "trailer" },
+	{ ESPGW_A_SA_STATS_MTU, "mtu", "mtu" },
+	{ ESPGW_A_SA_STATS_ERRORS, "errors", "errors" },
 };
 
 static struct nla_policy sa_policy[ESPGW_A_SA_MAX + 1] = {
@@ -66,13 +57,16 @@ static int put_u32(struct nl_msg *msg, const struct espgw_sa *sa, int attr, uint
 static int put_lifetime(struct nl_msg *msg, const uint64_t *lft)
 {
 	struct nlattr *nest = nla_nest_start(msg, ESPGW_A_SA_LIFETIME);
-	int i;
+	size_t i;
 
 	if (!nest)
 		return -NLE_NOMEM;
-	for (i = 1; i <= ESPGW_A_LIFETIME_MAX; i++)
-		if (lft[i] && nla_put_u64(msg, i, lft[i]))
+	for (i = 0; i < ESPGW_LIFETIME_N; i++) {
+		int attr = espgw_lifetime_attrs[i].attr;
+
+		if (lft[attr] && nla_put_u64(msg, attr, lft[attr]))
 			return -NLE_NOMEM;
+	}
 	return nla_nest_end(msg, nest);
 }
 
@@ -106,20 +100,23 @@ int espgw_sa_put(struct nl_msg *msg, const struct espgw_sa *sa)
 	return 0;
 }
 
-/* a nest of u64 values into v[attr]; pad (0: none) is the nest's padding attribute */
-static int parse_u64s(struct nlattr *nest, uint64_t *v, int max, int pad)
+/* the u64 attributes of a nest that attrs names into v[attr]; others (padding) are skipped */
+static int parse_u64s(struct nlattr *nest, uint64_t *v, int max,
+		      const struct espgw_attr_name *attrs, size_t n)
 {
-	struct nlattr *tb[ESPGW_A_SA_STATS_MAX + ESPGW_A_LIFETIME_MAX + 1];
-	int i;
+	struct nlattr *tb[32];
+	size_t i;
 
 	if (max >= (int)ARRAY_SIZE(tb) || nla_parse_nested(tb, max, nest, NULL) < 0)
 		return -EINVAL;
-	for (i = 1; i <= max; i++) {
-		if (!tb[i] || i == pad)
+	for (i = 0; i < n; i++) {
+		struct nlattr *a = tb[attrs[i].attr];
+
+		if (!a)
 			continue;
-		if (nla_len(tb[i]) != sizeof(uint64_t))
+		if (nla_len(a) != sizeof(uint64_t))
 			return -EINVAL;
-		v[i] = nla_get_u64(tb[i]);
+		v[attrs[i].attr] = nla_get_u64(a);
 	}
 	return 0;
 }
@@ -158,11 +155,12 @@ int espgw_sa_parse(struct nl_msg *msg, struct espgw_sa *sa)
 	if (tb[ESPGW_A_SA_SELECTOR] && espgw_selector_parse(tb[ESPGW_A_SA_SELECTOR], &sa->sel))
 		return -EINVAL;
 	if (tb[ESPGW_A_SA_LIFETIME] &&
-	    parse_u64s(tb[ESPGW_A_SA_LIFETIME], sa->lifetime, ESPGW_A_LIFETIME_MAX, 0))
+	    parse_u64s(tb[ESPGW_A_SA_LIFETIME], sa->lifetime, ESPGW_A_LIFETIME_MAX,
+		       espgw_lifetime_attrs, ESPGW_LIFETIME_N))
 		return -EINVAL;
 	if (tb[ESPGW_A_SA_STATS] &&
 	    parse_u64s(tb[ESPGW_A_SA_STATS], sa->stats, ESPGW_A_SA_STATS_MAX,
-		       ESPGW_A_SA_STATS_PAD))
+		       stats_attrs, ARRAY_SIZE(stats_attrs)))
 		return -EINVAL;
 	return 0;
 }
@@ -200,14 +198,13 @@ static void json_flags(struct jw *w, uint32_t flags)
 }
 
 static void json_u64s(struct jw *w, const char *key, const uint64_t *v,
-		      const char *const *keys, int max)
+		      const struct espgw_attr_name *attrs, size_t n)
 {
-	int i;
+	size_t i;
 
 	jw_obj_open(w, key);
-	for (i = 1; i <= max; i++)
-		if (keys[i])
-			jw_uint(w, keys[i], v[i]);
+	for (i = 0; i < n; i++)
+		jw_uint(w, attrs[i].key, v[attrs[i].attr]);
 	jw_obj_close(w);
 }
 
@@ -236,13 +233,13 @@ static void sa_json(const struct espgw_sa *sa, const char *key, struct out *o)
 	if (has(sa, ESPGW_A_SA_SELECTOR))
 		espgw_selector_print(&sa->sel, "selector", o);
 	if (has(sa, ESPGW_A_SA_LIFETIME))
-		json_u64s(w, "lifetime", sa->lifetime, lifetime_keys, ESPGW_A_LIFETIME_MAX);
+		json_u64s(w, "lifetime", sa->lifetime, espgw_lifetime_attrs, ESPGW_LIFETIME_N);
 	if (has(sa, ESPGW_A_SA_SEQ))
 		jw_uint(w, "seq", sa->seq);
 	if (has(sa, ESPGW_A_SA_AGE))
 		jw_uint(w, "age", sa->age);
 	if (o->stats && has(sa, ESPGW_A_SA_STATS))
-		json_u64s(w, "stats", sa->stats, stats_keys, ESPGW_A_SA_STATS_MAX);
+		json_u64s(w, "stats", sa->stats, stats_attrs, ARRAY_SIZE(stats_attrs));
 	jw_obj_close(w);
 }
 
@@ -267,14 +264,16 @@ static void text_algs(const struct espgw_sa *sa, struct out *o)
 static void text_lifetime(const struct espgw_sa *sa, struct out *o)
 {
 	const char *sep = "";
-	int i;
+	size_t i;
 
-	for (i = 1; i <= ESPGW_A_LIFETIME_MAX; i++) {
-		if (!sa->lifetime[i])
+	for (i = 0; i < ESPGW_LIFETIME_N; i++) {
+		uint64_t v = sa->lifetime[espgw_lifetime_attrs[i].attr];
+
+		if (!v)
 			continue;
 		if (!*sep)
 			next_line(o);
-		fprintf(o->f, "%s%s %" PRIu64, sep, espgw_lifetime_names[i], sa->lifetime[i]);
+		fprintf(o->f, "%s%s %" PRIu64, sep, espgw_lifetime_attrs[i].name, v);
 		sep = " ";
 	}
 }

@@ -48,7 +48,15 @@ void espgw_sa_print(const struct espgw_sa *sa, const char *key, struct out *o);
 /* Forget the keys. */
 void espgw_sa_wipe(struct espgw_sa *sa);
 
-/* lifetime keywords / attribute names, by ESPGW_A_LIFETIME_* */
-extern const char *const espgw_lifetime_names[ESPGW_A_LIFETIME_MAX + 1];
+/* an attribute with its keyword (spec name) and JSON key */
+struct espgw_attr_name {
+	int attr;
+	const char *name;
+	const char *key;
+};
+
+/* the lifetime limits: soft-bytes ... hard-secs */
+#define ESPGW_LIFETIME_N 6
+extern const struct espgw_attr_name espgw_lifetime_attrs[ESPGW_LIFETIME_N];
 
 #endif /* _ESPGW_SA_H_ */

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command lines into requests: value parsers, the sa / policy / flush grammars,
+ * and the exact netlink messages they build, parsed back with the spec's ids.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include <netlink/genl/genl.h>
+#include <linux/espgw.h>
+
+#include "args.h"
+#include "parse.h"
+#include "request.h"
+
+#define MAXARGS 64
+
+/* split a command line at spaces into a static argv */
+static int split(const char *line, char ***argv)
+{
+	static char buf[1024];
+	static char *args[MAXARGS];
+	int argc = 0;
+	char *tok, *save = NULL;
+
+	assert_true(strlen(line) < sizeof(buf));
+	strcpy(buf, line);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		assert_true(argc < MAXARGS);
+		args[argc++] = tok;
+	}
+	*argv = args;
+	return argc;
+}
+
+static uint32_t be(const char *addr)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, addr, &a), 1);
+	return a.s_addr;
+}
+
+/* ---- values ---- */
+
+static void test_numbers(void **state)
+{
+	uint32_t v;
+	uint64_t w;
+
+	(void)state;
+	assert_int_equal(arg_u32("256", &v), 0);
+	assert_int_equal(v, 256);
+	assert_int_equal(arg_u32("0x1F2e", &v), 0);
+	assert_int_equal(v, 0x1f2e);
+	assert_int_equal(arg_u32("010", &v), 0);
+	assert_int_equal(v, 10);	/* decimal, not octal */
+	assert_int_equal(arg_u32("4294967295", &v), 0);
+	assert_int_equal(v, UINT32_MAX);
+	assert_int_equal(arg_u32("4294967296", &v), -EINVAL);
+	assert_int_equal(arg_u32("0x100000000", &v), -EINVAL);
+	assert_int_equal(arg_u32("xyz", &v), -EINVAL);
+	assert_int_equal(arg_u32("", &v), -EINVAL);
+	assert_int_equal(arg_u32("0x", &v), -EINVAL);
+	assert_int_equal(arg_u32("-1", &v), -EINVAL);
+	assert_int_equal(arg_u32("12a", &v), -EINVAL);
+	assert_int_equal(arg_u32(" 1", &v), -EINVAL);
+	assert_int_equal(arg_u64("18446744073709551615", &w), 0);
+	assert_true(w == UINT64_MAX);
+	assert_int_equal(arg_u64("18446744073709551616", &w), -EINVAL);
+}
+
+static void test_prefixes(void **state)
+{
+	uint32_t a;
+	uint8_t len;
+
+	(void)state;
+	assert_int_equal(arg_prefix("10.1.1.0/24", &a, &len), 0);
+	assert_int_equal(a, be("10.1.1.0"));
+	assert_int_equal(len, 24);
+	assert_int_equal(arg_prefix("10.2.2.5", &a, &len), 0);
+	assert_int_equal(len, 32);
+	assert_int_equal(arg_prefix("0.0.0.0/0", &a, &len), 0);
+	assert_int_equal(len, 0);
+	assert_int_equal(arg_prefix("10.1.1.1/24", &a, &len), -EDOM);
+	assert_int_equal(arg_prefix("10.1.1.0/33", &a, &len), -EINVAL);
+	assert_int_equal(arg_prefix("10.1.1.0/", &a, &len), -EINVAL);
+	assert_int_equal(arg_prefix("10.1.1.0/-1", &a, &len), -EINVAL);
+	assert_int_equal(arg_prefix("10.1.1/24", &a, &len), -EINVAL);
+	assert_int_equal(arg_prefix("host/24", &a, &len), -EINVAL);
+	assert_int_equal(arg_addr("192.0.2.1", &a), 0);
+	assert_int_equal(a, be("192.0.2.1"));
+	assert_int_equal(arg_addr("192.0.2.256", &a), -EINVAL);
+}
+
+static void test_protos(void **state)
+{
+	uint8_t p;
+
+	(void)state;
+	assert_int_equal(arg_proto("tcp", &p), 0);
+	assert_int_equal(p, 6);
+	assert_int_equal(arg_proto("udp", &p), 0);
+	assert_int_equal(p, 17);
+	assert_int_equal(arg_proto("icmp", &p), 0);
+	assert_int_equal(p, 1);
+	assert_int_equal(arg_proto("any", &p), 0);
+	assert_int_equal(p, 0);
+	assert_int_equal(arg_proto("47", &p), 0);
+	assert_int_equal(p, 47);
+	assert_int_equal(arg_proto("256", &p), -EINVAL);
+	assert_int_equal(arg_proto("tc", &p), -EINVAL);
+	assert_string_equal(proto_name(17), "udp");
+	assert_null(proto_name(99));
+}
+
+static void test_keys(void **state)
+{
+	uint8_t key[ESPGW_KEY_MAX_LEN];
+	char hex[2 * ESPGW_KEY_MAX_LEN + 3];
+	size_t len;
+
+	(void)state;
+	assert_int_equal(arg_hexkey("0x00ff10Ab", key, sizeof(key), &len), 0);
+	assert_int_equal(len, 4);
+	assert_memory_equal(key, "\x00\xff\x10\xab", 4);
+	assert_int_equal(arg_hexkey("a0b1", key, sizeof(key), &len), 0);
+	assert_int_equal(len, 2);
+	assert_int_equal(arg_hexkey("abc", key, sizeof(key), &len), -EINVAL);
+	assert_int_equal(arg_hexkey("0x", key, sizeof(key), &len), -EINVAL);
+	assert_int_equal(arg_hexkey("zz", key, sizeof(key), &len), -EINVAL);
+	memset(hex, 'a', sizeof(hex) - 1);
+	hex[2 * ESPGW_KEY_MAX_LEN] = '\0';
+	assert_int_equal(arg_hexkey(hex, key, sizeof(key), &len), 0);
+	assert_int_equal(len, ESPGW_KEY_MAX_LEN);
+	strcat(hex, "aa");
+	assert_int_equal(arg_hexkey(hex, key, sizeof(key), &len), -E2BIG);
+}
+
+static void test_algorithms(void **state)
+{
+	static const struct {
+		const char *name;
+		uint32_t alg;
+	} enc[] = {
+		{ "aes-gcm-16", ESPGW_ENC_ALG_AES_GCM_16 }, { "aes-gcm", ESPGW_ENC_ALG_AES_GCM_16 },
+		{ "aes-cbc", ESPGW_ENC_ALG_AES_CBC }, { "aes", ESPGW_ENC_ALG_AES_CBC },
+		{ "des-cbc", ESPGW_ENC_ALG_DES_CBC }, { "des", ESPGW_ENC_ALG_DES_CBC },
+		{ "3des-cbc", ESPGW_ENC_ALG_3DES_CBC }, { "3des", ESPGW_ENC_ALG_3DES_CBC },
+		{ "esp-3des", ESPGW_ENC_ALG_3DES_CBC },
+		{ "chacha20-poly1305", ESPGW_ENC_ALG_CHACHA20_POLY1305 },
+	}, auth[] = {
+		{ "hmac-md5-96", ESPGW_AUTH_ALG_HMAC_MD5_96 }, { "hmac-md5", ESPGW_AUTH_ALG_HMAC_MD5_96 },
+		{ "hmac-sha1-96", ESPGW_AUTH_ALG_HMAC_SHA1_96 },
+		{ "hmac-sha1", ESPGW_AUTH_ALG_HMAC_SHA1_96 },
+		{ "esp-sha-hmac", ESPGW_AUTH_ALG_HMAC_SHA1_96 },
+		{ "hmac-sha256-128", ESPGW_AUTH_ALG_HMAC_SHA256_128 },
+		{ "hmac-sha256", ESPGW_AUTH_ALG_HMAC_SHA256_128 },
+	};
+	uint32_t v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(enc) / sizeof(enc[0]); i++) {
+		assert_int_equal(arg_enc_alg(enc[i].name, &v), 0);
+		assert_int_equal(v, enc[i].alg);
+	}
+	for (i = 0; i < sizeof(auth) / sizeof(auth[0]); i++) {
+		assert_int_equal(arg_auth_alg(auth[i].name, &v), 0);
+		assert_int_equal(v, auth[i].alg);
+	}
+	assert_int_equal(arg_enc_alg("none", &v), -EINVAL);
+	assert_int_equal(arg_enc_alg("aes-g", &v), -EINVAL);
+	assert_int_equal(arg_enc_alg("hmac-sha1", &v), -EINVAL);
+	assert_int_equal(arg_auth_alg("none", &v), -EINVAL);
+	assert_int_equal(arg_auth_alg("aes", &v), -EINVAL);
+}
+
+/* ---- requests ---- */
+
+static struct nlmsghdr *check_header(struct nl_msg *msg, int cmd, int flags)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gh = genlmsg_hdr(nlh);
+
+	assert_int_equal(nlh->nlmsg_flags, flags);
+	assert_int_equal(gh->cmd, cmd);
+	assert_int_equal(gh->version, ESPGW_FAMILY_VERSION);
+	return nlh;
+}
+
+/* the raw bytes of a 4-byte attribute: network order on the wire */
+static void assert_be32(struct nlattr *a, uint32_t host)
+{
+	uint32_t n = htonl(host);
+
+	assert_non_null(a);
+	assert_int_equal(nla_len(a), 4);
+	assert_memory_equal(nla_data(a), &n, 4);
+}
+
+static void test_sa_add_request(void **state)
+{
+	struct nlattr *tb[ESPGW_A_SA_MAX + 1], *sel[ESPGW_A_SELECTOR_MAX + 1];
+	struct nlattr *lft[ESPGW_A_LIFETIME_MAX + 1];
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	int argc, i;
+
+	(void)state;
+	argc = split("src 198.51.100.2 dst 192.0.2.1 spi 0x1234 dir in "
+		     "enc aes 0x000102030405060708090a0b0c0d0e0f auth hmac-sha1 "
+		     "00112233445566778899aabbccddeeff00112233 replay-window 1024 legacy "
+		     "sel src 10.1.1.0/24 dst 10.2.2.5 proto tcp soft-bytes 1000 hard-secs 3600",
+		     &argv);
+	assert_int_equal(espgw_req_sa_add(argc, argv, &msg, &e), 0);
+	check_header(msg, ESPGW_CMD_SA_NEW, NLM_F_CREATE | NLM_F_EXCL);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_SA_MAX, NULL), 0);
+	assert_be32(tb[ESPGW_A_SA_SPI], 0x1234);
+	assert_be32(tb[ESPGW_A_SA_DST], 0xc0000201);
+	assert_be32(tb[ESPGW_A_SA_SRC], 0xc6336402);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_SA_DIR]), ESPGW_DIR_IN);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_SA_ENC_ALG]), ESPGW_ENC_ALG_AES_CBC);
+	assert_int_equal(nla_len(tb[ESPGW_A_SA_ENC_KEY]), 16);
+	assert_memory_equal(nla_data(tb[ESPGW_A_SA_ENC_KEY]),
+			    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f", 16);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_SA_AUTH_ALG]), ESPGW_AUTH_ALG_HMAC_SHA1_96);
+	assert_int_equal(nla_len(tb[ESPGW_A_SA_AUTH_KEY]), 20);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_SA_REPLAY_WINDOW]), 1024);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_SA_FLAGS]), ESPGW_SA_FLAGS_LEGACY);
+	/* nothing a sa-new request may not carry */
+	for (i = ESPGW_A_SA_SEQ; i <= ESPGW_A_SA_MAX; i++)
+		assert_null(tb[i]);
+	assert_null(tb[ESPGW_A_SA_PAD]);
+
+	assert_int_equal(nla_parse_nested(sel, ESPGW_A_SELECTOR_MAX, tb[ESPGW_A_SA_SELECTOR],
+					  NULL), 0);
+	assert_be32(sel[ESPGW_A_SELECTOR_SRC], 0x0a010100);
+	assert_int_equal(nla_get_u8(sel[ESPGW_A_SELECTOR_SRC_PREFIX_LEN]), 24);
+	assert_be32(sel[ESPGW_A_SELECTOR_DST], 0x0a020205);
+	assert_int_equal(nla_get_u8(sel[ESPGW_A_SELECTOR_DST_PREFIX_LEN]), 32);
+	assert_int_equal(nla_get_u8(sel[ESPGW_A_SELECTOR_PROTO]), 6);
+
+	assert_int_equal(nla_parse_nested(lft, ESPGW_A_LIFETIME_MAX, tb[ESPGW_A_SA_LIFETIME],
+					  NULL), 0);
+	assert_true(nla_get_u64(lft[ESPGW_A_LIFETIME_SOFT_BYTES]) == 1000);
+	assert_true(nla_get_u64(lft[ESPGW_A_LIFETIME_HARD_SECS]) == 3600);
+	assert_null(lft[ESPGW_A_LIFETIME_HARD_BYTES]);
+	assert_null(lft[ESPGW_A_LIFETIME_SOFT_PACKETS]);
+	nlmsg_free(msg);
+}
+
+static void test_sa_add_minimal_aead(void **state)
+{
+	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	int argc;
+
+	(void)state;
+	/* keywords in any order, SPI in decimal, key without 0x */
+	argc = split("enc aes-gcm-16 00112233445566778899aabbccddeeff01020304 dir out "
+		     "spi 4096 dst 192.0.2.1 src 198.51.100.2", &argv);
+	assert_int_equal(espgw_req_sa_add(argc, argv, &msg, &e), 0);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_SA_MAX, NULL), 0);
+	assert_be32(tb[ESPGW_A_SA_SPI], 4096);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_SA_DIR]), ESPGW_DIR_OUT);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_SA_ENC_ALG]), ESPGW_ENC_ALG_AES_GCM_16);
+	assert_int_equal(nla_len(tb[ESPGW_A_SA_ENC_KEY]), 20);
+	/* optional attributes not given are not sent: the kernel's defaults apply */
+	assert_null(tb[ESPGW_A_SA_AUTH_ALG]);
+	assert_null(tb[ESPGW_A_SA_AUTH_KEY]);
+	assert_null(tb[ESPGW_A_SA_REPLAY_WINDOW]);
+	assert_null(tb[ESPGW_A_SA_FLAGS]);
+	assert_null(tb[ESPGW_A_SA_SELECTOR]);
+	assert_null(tb[ESPGW_A_SA_LIFETIME]);
+	nlmsg_free(msg);
+}
+
+#define SA_BASE "src 1.1.1.1 dst 2.2.2.2 spi 0x100 dir out enc aes 00112233445566778899aabbccddeeff"
+
+static const struct {
+	const char *line;
+	const char *msg;
+} sa_add_errors[] = {
+	{ "src 1.1.1.1 dst 2.2.2.2 spi xyz", "sa add: invalid SPI 'xyz'" },
+	{ "src 1.1.1.1 spi 1 dir out enc aes 0011", "sa add: missing 'dst'" },
+	{ "dst 2.2.2.2 spi 1 dir out enc aes 0011", "sa add: missing 'src'" },
+	{ "src 1.1.1.1 dst 2.2.2.2 dir out enc aes 0011", "sa add: missing 'spi'" },
+	{ "src 1.1.1.1 dst 2.2.2.2 spi 1 enc aes 0011", "sa add: missing 'dir'" },
+	{ "src 1.1.1.1 dst 2.2.2.2 spi 1 dir out", "sa add: missing 'enc'" },
+	{ SA_BASE " colour blue", "sa add: unknown keyword 'colour'" },
+	{ SA_BASE " spi", "sa add: 'spi' given twice" },
+	{ SA_BASE " replay-window", "sa add: 'replay-window' needs a value" },
+	{ SA_BASE " replay-window lots", "sa add: invalid number 'lots' for 'replay-window'" },
+	{ SA_BASE " soft-bytes 1 soft-bytes 2", "sa add: 'soft-bytes' given twice" },
+	{ SA_BASE " hard-packets -5", "sa add: invalid number '-5' for 'hard-packets'" },
+	{ "src 1.1.1 dst 2.2.2.2", "sa add: invalid address '1.1.1' for 'src'" },
+	{ "src 1.1.1.1 dst 2.2.2.2 spi 1 dir sideways", "sa add: invalid direction 'sideways' (in or out)" },
+	{ "src 1.1.1.1 enc blowfish 0011", "sa add: unknown encryption algorithm 'blowfish'" },
+	{ "src 1.1.1.1 auth sha512 0011", "sa add: unknown integrity algorithm 'sha512'" },
+	{ "src 1.1.1.1 enc aes", "sa add: 'enc aes' needs a key" },
+	{ "src 1.1.1.1 enc aes 0x001", "sa add: invalid enc key (hex digits, an even number of them)" },
+	{ "src 1.1.1.1 auth sha1 secret", "sa add: invalid auth key (hex digits, an even number of them)" },
+	{ SA_BASE " sel src 10.0.0.0/8", "sa add: missing 'sel dst'" },
+	{ SA_BASE " sel dst 10.0.0.0/8 proto tcp", "sa add: missing 'sel src'" },
+	{ SA_BASE " sel src 10.0.0.1/8 dst 10.2.0.0/16", "sa add: prefix '10.0.0.1/8' for 'sel src' has host bits set" },
+	{ SA_BASE " sel src 10.0.0.0/8 dst 10.2.0.0/99", "sa add: invalid prefix '10.2.0.0/99' for 'sel dst' (a.b.c.d/len)" },
+	{ SA_BASE " sel src 10.0.0.0/8 dst 10.2.0.0/16 proto bogus", "sa add: invalid protocol 'bogus' (a number or any, icmp, tcp, udp)" },
+	{ SA_BASE " sel src 10.0.0.0/8 dst 10.2.0.0/16 sel", "sa add: 'sel' given twice" },
+};
+
+static void test_sa_add_errors(void **state)
+{
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	size_t i;
+	int argc;
+
+	(void)state;
+	for (i = 0; i < sizeof(sa_add_errors) / sizeof(sa_add_errors[0]); i++) {
+		argc = split(sa_add_errors[i].line, &argv);
+		memset(&e, 0, sizeof(e));
+		msg = (struct nl_msg *)&e;
+		assert_int_equal(espgw_req_sa_add(argc, argv, &msg, &e), -EINVAL);
+		assert_null(msg);
+		assert_string_equal(e.msg, sa_add_errors[i].msg);
+	}
+}
+
+/* a key, even a malformed or oversized one, never appears in a message */
+static void test_sa_add_errors_never_show_keys(void **state)
+{
+	static const char *const lines[] = {
+		"src 1.1.1.1 enc aes 0x5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e7X",
+		"src 1.1.1.1 auth hmac-sha1 5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e",
+		"src 1.1.1.1 enc aes 5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e7"
+		"5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e7",
+		"src 1.1.1.1 enc aes 5ec2e75ec2e7 extra",
+	};
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	size_t i;
+	int argc;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		argc = split(lines[i], &argv);
+		assert_int_equal(espgw_req_sa_add(argc, argv, &msg, &e), -EINVAL);
+		assert_null(strstr(e.msg, "5ec2e7"));
+	}
+	assert_non_null(strstr(e.msg, "unknown keyword 'extra'"));
+}
+
+static void test_sa_delete_request(void **state)
+{
+	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	int argc, i, n = 0;
+
+	(void)state;
+	argc = split("spi 0xc0ffee dst 192.0.2.1", &argv);
+	assert_int_equal(espgw_req_sa_delete(argc, argv, &msg, &e), 0);
+	check_header(msg, ESPGW_CMD_SA_DEL, 0);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_SA_MAX, NULL), 0);
+	assert_be32(tb[ESPGW_A_SA_SPI], 0xc0ffee);
+	assert_be32(tb[ESPGW_A_SA_DST], 0xc0000201);
+	for (i = 1; i <= ESPGW_A_SA_MAX; i++)
+		n += tb[i] != NULL;
+	assert_int_equal(n, 2);
+	nlmsg_free(msg);
+
+	argc = split("dst 192.0.2.1", &argv);
+	assert_int_equal(espgw_req_sa_delete(argc, argv, &msg, &e), -EINVAL);
+	assert_string_equal(e.msg, "sa delete: missing 'spi'");
+	argc = split("spi 1 src 1.2.3.4", &argv);
+	assert_int_equal(espgw_req_sa_delete(argc, argv, &msg, &e), -EINVAL);
+	assert_string_equal(e.msg, "sa delete: unknown keyword 'src'");
+}
+
+static void test_sa_show_filter(void **state)
+{
+	struct espgw_sa sa;
+	struct argerr e;
+	char **argv;
+	int argc;
+
+	(void)state;
+	assert_int_equal(espgw_args_sa_id("sa show", 0, NULL, false, &sa, &e), 0);
+	assert_int_equal(sa.have, 0);
+	argc = split("dst 10.0.0.1", &argv);
+	assert_int_equal(espgw_args_sa_id("sa show", argc, argv, false, &sa, &e), 0);
+	assert_int_equal(sa.have, 1u << ESPGW_A_SA_DST);
+	argc = split("spi 0x", &argv);
+	assert_int_equal(espgw_args_sa_id("sa show", argc, argv, false, &sa, &e), -EINVAL);
+	assert_string_equal(e.msg, "sa show: invalid SPI '0x'");
+}
+
+static void test_policy_add_request(void **state)
+{
+	struct nlattr *tb[ESPGW_A_POLICY_MAX + 1], *sel[ESPGW_A_SELECTOR_MAX + 1];
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	int argc;
+
+	(void)state;
+	argc = split("id 7 priority 100 src 10.1.1.0/24 dst 10.2.2.0/24 proto udp "
+		     "action protect sa spi 0x1234 dst 192.0.2.1", &argv);
+	assert_int_equal(espgw_req_policy_add(false, argc, argv, &msg, &e), 0);
+	check_header(msg, ESPGW_CMD_POLICY_NEW, NLM_F_CREATE | NLM_F_EXCL);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_POLICY_MAX, NULL), 0);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_ID]), 7);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_PRIORITY]), 100);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_ACTION]), ESPGW_ACTION_PROTECT);
+	assert_be32(tb[ESPGW_A_POLICY_SA_DST], 0xc0000201);
+	assert_be32(tb[ESPGW_A_POLICY_SA_SPI], 0x1234);
+	assert_null(tb[ESPGW_A_POLICY_PACKETS]);
+	assert_int_equal(nla_parse_nested(sel, ESPGW_A_SELECTOR_MAX, tb[ESPGW_A_POLICY_SELECTOR],
+					  NULL), 0);
+	assert_be32(sel[ESPGW_A_SELECTOR_SRC], 0x0a010100);
+	assert_int_equal(nla_get_u8(sel[ESPGW_A_SELECTOR_SRC_PREFIX_LEN]), 24);
+	assert_be32(sel[ESPGW_A_SELECTOR_DST], 0x0a020200);
+	assert_int_equal(nla_get_u8(sel[ESPGW_A_SELECTOR_PROTO]), 17);
+	nlmsg_free(msg);
+}
+
+static void test_policy_replace_sets_flag(void **state)
+{
+	struct nlattr *tb[ESPGW_A_POLICY_MAX + 1], *sel[ESPGW_A_SELECTOR_MAX + 1];
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	int argc;
+
+	(void)state;
+	argc = split("id 7 src 10.1.1.0/24 dst 0.0.0.0/0 action bypass", &argv);
+	assert_int_equal(espgw_req_policy_add(true, argc, argv, &msg, &e), 0);
+	check_header(msg, ESPGW_CMD_POLICY_NEW, NLM_F_CREATE | NLM_F_REPLACE);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_POLICY_MAX, NULL), 0);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_ACTION]), ESPGW_ACTION_BYPASS);
+	assert_null(tb[ESPGW_A_POLICY_PRIORITY]);
+	assert_null(tb[ESPGW_A_POLICY_SA_DST]);
+	assert_null(tb[ESPGW_A_POLICY_SA_SPI]);
+	assert_int_equal(nla_parse_nested(sel, ESPGW_A_SELECTOR_MAX, tb[ESPGW_A_POLICY_SELECTOR],
+					  NULL), 0);
+	assert_int_equal(nla_get_u8(sel[ESPGW_A_SELECTOR_DST_PREFIX_LEN]), 0);
+	assert_int_equal(nla_get_u8(sel[ESPGW_A_SELECTOR_PROTO]), 0);
+	nlmsg_free(msg);
+
+	/* actions may be abbreviated */
+	argc = split("id 8 src 10.1.1.0/24 dst 10.9.0.0/16 action disc", &argv);
+	assert_int_equal(espgw_req_policy_add(false, argc, argv, &msg, &e), 0);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_POLICY_MAX, NULL), 0);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_ACTION]), ESPGW_ACTION_DISCARD);
+	nlmsg_free(msg);
+}
+
+static const struct {
+	const char *line;
+	const char *msg;
+} policy_errors[] = {
+	{ "src 10.0.0.0/8 dst 10.2.0.0/16 action protect", "policy add: missing 'id'" },
+	{ "id 1 dst 10.2.0.0/16 action protect", "policy add: missing 'src'" },
+	{ "id 1 src 10.0.0.0/8 action protect", "policy add: missing 'dst'" },
+	{ "id 1 src 10.0.0.0/8 dst 10.2.0.0/16", "policy add: missing 'action'" },
+	{ "id one", "policy add: invalid number 'one' for 'id'" },
+	{ "id 1 action encrypt", "policy add: invalid action 'encrypt' (protect, bypass or discard)" },
+	{ "id 1 src 10.0.0.0/8 src 10.0.0.0/8", "policy add: 'src' given twice" },
+	{ "id 1 action protect sa dst 1.2.3.4", "policy add: missing 'sa spi'" },
+	{ "id 1 action protect sa spi 5", "policy add: missing 'sa dst'" },
+	{ "id 1 action protect sa", "policy add: missing 'sa dst'" },
+	{ "id 1 action protect sa dst 1.2.3 spi 5", "policy add: invalid address '1.2.3' for 'sa dst'" },
+	{ "id 1 sel src 10.0.0.0/8", "policy add: unknown keyword 'sel'" },
+};
+
+static void test_policy_add_errors(void **state)
+{
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	size_t i;
+	int argc;
+
+	(void)state;
+	for (i = 0; i < sizeof(policy_errors) / sizeof(policy_errors[0]); i++) {
+		argc = split(policy_errors[i].line, &argv);
+		assert_int_equal(espgw_req_policy_add(false, argc, argv, &msg, &e), -EINVAL);
+		assert_null(msg);
+		assert_string_equal(e.msg, policy_errors[i].msg);
+	}
+	argc = split("id 1", &argv);
+	assert_int_equal(espgw_req_policy_add(true, argc, argv, &msg, &e), -EINVAL);
+	assert_string_equal(e.msg, "policy replace: missing 'src'");
+}
+
+static void test_policy_delete_and_flush(void **state)
+{
+	struct nlattr *tb[ESPGW_A_POLICY_MAX + 1], *ftb[ESPGW_A_FLUSH_MAX + 1];
+	struct nl_msg *msg;
+	struct argerr e;
+	char **argv;
+	int argc;
+
+	(void)state;
+	argc = split("id 42", &argv);
+	assert_int_equal(espgw_req_policy_delete(argc, argv, &msg, &e), 0);
+	check_header(msg, ESPGW_CMD_POLICY_DEL, 0);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_POLICY_MAX, NULL), 0);
+	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_ID]), 42);
+	assert_null(tb[ESPGW_A_POLICY_SELECTOR]);
+	nlmsg_free(msg);
+	assert_int_equal(espgw_req_policy_delete(0, argv, &msg, &e), -EINVAL);
+	assert_string_equal(e.msg, "policy delete: missing 'id'");
+
+	assert_int_equal(espgw_req_flush("sa flush", ESPGW_FLUSH_WHAT_SA, 0, argv, &msg, &e), 0);
+	check_header(msg, ESPGW_CMD_FLUSH, 0);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, ftb, ESPGW_A_FLUSH_MAX, NULL), 0);
+	assert_int_equal(nla_get_u32(ftb[ESPGW_A_FLUSH_WHAT]), ESPGW_FLUSH_WHAT_SA);
+	nlmsg_free(msg);
+	argc = split("now", &argv);
+	assert_int_equal(espgw_req_flush("flush", ESPGW_FLUSH_WHAT_ALL, argc, argv, &msg, &e),
+			 -EINVAL);
+	assert_string_equal(e.msg, "flush: unexpected argument 'now'");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_protos),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_algorithms),
+		cmocka_unit_test(test_sa_add_request),
+		cmocka_unit_test(test_sa_add_minimal_aead),
+		cmocka_unit_test(test_sa_add_errors),
+		cmocka_unit_test(test_sa_add_errors_never_show_keys),
+		cmocka_unit_test(test_sa_delete_request),
+		cmocka_unit_test(test_sa_show_filter),
+		cmocka_unit_test(test_policy_add_request),
+		cmocka_unit_test(test_policy_replace_sets_flag),
+		cmocka_unit_test(test_policy_add_errors),
+		cmocka_unit_test(test_policy_delete_and_flush),
+	};
+
+	return cmocka_run_group_tests_name("args", tests, NULL, NULL);
+}
