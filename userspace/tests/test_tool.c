@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The espgw binary's command-line handling, run as a program: exit status 2
+ * and a message naming the bad argument for every command-line error, before
+ * any netlink socket is opened (so no module is needed). Skipped when
+ * build/bin/espgw has not been built ('make userspace unit' builds it).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#define TOOL "build/bin/espgw"
+
+static char out[8192];
+
+/* run "espgw ARGS" with stdout and stderr together in out; return the exit status */
+static int run(const char *args)
+{
+	char cmd[1024];
+	size_t n;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", TOOL, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static int need_tool(void **state)
+{
+	(void)state;
+	if (access(TOOL, X_OK))
+		skip();
+	return 0;
+}
+
+static const struct {
+	const char *args;
+	const char *msg;
+} usage_errors[] = {
+	{ "sa add src 1.1.1.1 dst 2.2.2.2 spi xyz", "espgw: sa add: invalid SPI 'xyz'\n" },
+	{ "sa add src 1.1.1.1 spi 1 dir out enc aes 0011", "espgw: sa add: missing 'dst'\n" },
+	{ "sa a src 1.1.1.1 bogus", "espgw: sa add: unknown keyword 'bogus'\n" },
+	{ "sa del dst 2.2.2.2", "espgw: sa delete: missing 'spi'\n" },
+	{ "sa show spi", "espgw: sa show: 'spi' needs a value\n" },
+	{ "sa flush now", "espgw: sa flush: unexpected argument 'now'\n" },
+	{ "sa frobnicate", "espgw: sa: unknown verb 'frobnicate' (see 'espgw help')\n" },
+	{ "policy add id 1 src 10.0.0.0/8", "espgw: policy add: missing 'dst'\n" },
+	{ "policy replace id 1 src 10.0.0.0/8 dst 10.2.0.0/16 action maybe",
+	  "espgw: policy replace: invalid action 'maybe' (protect, bypass or discard)\n" },
+	{ "policy delete", "espgw: policy delete: missing 'id'\n" },
+	{ "policy show id x", "espgw: policy show: invalid number 'x' for 'id'\n" },
+	{ "flush sa", "espgw: flush: unexpected argument 'sa'\n" },
+	{ "stats extra", "espgw: stats: unexpected argument 'extra'\n" },
+	{ "monitor all", "espgw: monitor: unexpected argument 'all'\n" },
+	{ "-x sa", "espgw: unknown option '-x' (see 'espgw help')\n" },
+	{ "nothing", "espgw: unknown object 'nothing' (see 'espgw help')\n" },
+};
+
+static void test_usage_errors(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(usage_errors) / sizeof(usage_errors[0]); i++) {
+		assert_int_equal(run(usage_errors[i].args), 2);
+		assert_string_equal(out, usage_errors[i].msg);
+	}
+}
+
+static void test_key_not_echoed(void **state)
+{
+	(void)state;
+	assert_int_equal(run("sa add src 1.1.1.1 enc aes 5ec2e75ec2e7Z"), 2);
+	assert_null(strstr(out, "5ec2e7"));
+	assert_non_null(strstr(out, "invalid enc key"));
+}
+
+static void test_help(void **state)
+{
+	static const char *const objects[] = { "sa ", "policy ", "flush ", "stats ", "monitor ",
+					       "info " };
+	size_t i;
+
+	(void)state;
+	assert_int_equal(run("help"), 0);
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		assert_non_null(strstr(out, objects[i]));
+	assert_non_null(strstr(out, "-s | --stats"));
+	assert_int_equal(run("sa help"), 0);
+	assert_non_null(strstr(out, "espgw sa add src ADDR dst ADDR spi SPI"));
+	assert_int_equal(run("policy help"), 0);
+	assert_non_null(strstr(out, "espgw policy { add | replace } id ID"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_usage_errors, need_tool),
+		cmocka_unit_test_setup(test_key_not_echoed, need_tool),
+		cmocka_unit_test_setup(test_help, need_tool),
+	};
+
+	return cmocka_run_group_tests_name("tool", tests, NULL, NULL);
+}
