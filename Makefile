@@ -66,7 +66,7 @@ sparse: $(KB)/.copied
 
 userspace: $(B)/bin/espgw
 
-$(B)/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h userspace/ike/*.h) uapi/linux/espgw.h
+$(B)/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h userspace/ike/*.h userspace/tool/*.h) uapi/linux/espgw.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -84,7 +84,7 @@ $(B)/tests/%: userspace/tests/%.c $(B)/libespgw.a
 tests: $(TEST_BIN)
 
 # Userspace unit tests (cmocka, TAP output), summarised by scripts/tap-count.
-unit: tests
+unit: tests $(B)/bin/espgw
 	$(Q)scripts/unit.sh $(TEST_BIN)
 
 regen:

@@ -73,6 +73,16 @@ static const struct nla_policy espgw_policy_new_nl_policy[ESPGW_A_POLICY_MAX + 1
 	[ESPGW_A_POLICY_SA_SPI] = { .type = NLA_BE32 },
 };
 
+/* policy-set: accepts id, priority, selector, action, sa-dst, sa-spi */
+static const struct nla_policy espgw_policy_set_nl_policy[ESPGW_A_POLICY_MAX + 1] = {
+	[ESPGW_A_POLICY_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[ESPGW_A_POLICY_PRIORITY] = { .type = NLA_U32 },
+	[ESPGW_A_POLICY_SELECTOR] = NLA_POLICY_NESTED(espgw_selector_nl_policy),
+	[ESPGW_A_POLICY_ACTION] = NLA_POLICY_MAX(NLA_U32, ESPGW_ACTION_MAX),
+	[ESPGW_A_POLICY_SA_DST] = { .type = NLA_BE32 },
+	[ESPGW_A_POLICY_SA_SPI] = { .type = NLA_BE32 },
+};
+
 /* policy-del: accepts id */
 static const struct nla_policy espgw_policy_del_nl_policy[ESPGW_A_POLICY_MAX + 1] = {
 	[ESPGW_A_POLICY_ID] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -92,7 +102,7 @@ static const struct nla_policy espgw_flush_nl_policy[ESPGW_A_FLUSH_MAX + 1] = {
 static const struct nla_policy espgw_stats_get_nl_policy[ESPGW_A_STATS_MAX + 1] = {
 };
 
-const struct genl_ops espgw_nl_ops[9] = {
+const struct genl_ops espgw_nl_ops[10] = {
 	{
 		.cmd		= ESPGW_CMD_INFO_GET,
 		.doit		= espgw_nl_info_get_doit,
@@ -126,6 +136,13 @@ const struct genl_ops espgw_nl_ops[9] = {
 		.cmd		= ESPGW_CMD_POLICY_NEW,
 		.doit		= espgw_nl_policy_new_doit,
 		.policy		= espgw_policy_new_nl_policy,
+		.maxattr	= ESPGW_A_POLICY_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_POLICY_SET,
+		.doit		= espgw_nl_policy_set_doit,
+		.policy		= espgw_policy_set_nl_policy,
 		.maxattr	= ESPGW_A_POLICY_MAX,
 		.flags		= GENL_ADMIN_PERM,
 	},

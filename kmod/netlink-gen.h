@@ -18,13 +18,14 @@ int espgw_nl_sa_del_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_sa_get_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_sa_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int espgw_nl_policy_new_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_policy_del_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int espgw_nl_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops espgw_nl_ops[9];
+extern const struct genl_ops espgw_nl_ops[10];
 
 enum {
 	ESPGW_NLGRP_EVENTS,

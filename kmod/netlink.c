@@ -292,16 +292,25 @@ int espgw_nl_sa_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- policies -------------------------------------------------------------- */
 
-int espgw_nl_policy_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int policy_new(struct genl_info *info, bool replace)
 {
 	struct espgw_net *en = info_en(info);
 	int err;
 
 	mutex_lock(&en->lock);
-	err = espgw_policy_new(en, info->attrs, info->nlhdr->nlmsg_flags & NLM_F_REPLACE,
-			       info->extack);
+	err = espgw_policy_new(en, info->attrs, replace, info->extack);
 	mutex_unlock(&en->lock);
 	return err;
+}
+
+int espgw_nl_policy_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return policy_new(info, false);
+}
+
+int espgw_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return policy_new(info, true);
 }
 
 int espgw_nl_policy_del_doit(struct sk_buff *skb, struct genl_info *info)

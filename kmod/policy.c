@@ -117,7 +117,7 @@ static void policy_unlink(struct espgw_net *en, struct espgw_policy *p)
  * espgw_policy_new - install (or with replace, swap in) a policy
  * @en: namespace instance, locked
  * @attrs: policy-new attributes
- * @replace: NLM_F_REPLACE: the policy with this id is replaced atomically for
+ * @replace: policy-set: the policy with this id is replaced atomically for
  *	readers (the new one is linked before the old one is unlinked)
  * @extack: error messages
  *

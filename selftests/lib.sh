@@ -144,5 +144,106 @@ topo_destroy() {
 # ---- module --------------------------------------------------------------
 
 mod_loaded() { grep -q '^espgw ' /proc/modules; }
-mod_load() { mod_loaded || insmod "$ESPGW_KO"; }
+# espgw.ko needs nf_conntrack (it confirms flows it steals)
+mod_load() { mod_loaded || { modprobe -a nf_conntrack esp4 && insmod "$ESPGW_KO"; }; }
 mod_unload() { ! mod_loaded || rmmod espgw; }
+
+# ---- tunnels between a Linux XFRM client and the espgw gateway --------------
+#
+# ALGS names the transforms both sides support; alg_params sets, for one:
+#   ENC/ENC_LEN, AUTH/AUTH_LEN   espgw names and key bytes (AEAD keys with salt)
+#   XFRM                         the same transform in 'ip xfrm state' words
+#   LEGACY                       "legacy" when espgw must be told so
+ALGS="des-md5 3des-sha1 aes128-sha1 aes192-sha256 aes256-sha256 gcm128 gcm256 chacha"
+CLIENT_VIP=10.2.1.1
+SPI_IN=0x1001	# client -> gateway
+SPI_OUT=0x2001	# gateway -> client
+
+hexkey() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+
+alg_params() {
+	LEGACY= AUTH= AUTH_LEN=0
+	case "$1" in
+	des-md5)	ENC=des-cbc ENC_LEN=8 AUTH=hmac-md5-96 AUTH_LEN=16 LEGACY=legacy
+			XFRM_E="enc cbc(des)" XFRM_A="auth-trunc hmac(md5)" TRUNC=96 ;;
+	3des-sha1)	ENC=3des-cbc ENC_LEN=24 AUTH=hmac-sha1-96 AUTH_LEN=20 LEGACY=legacy
+			XFRM_E="enc cbc(des3_ede)" XFRM_A="auth-trunc hmac(sha1)" TRUNC=96 ;;
+	aes128-sha1)	ENC=aes-cbc ENC_LEN=16 AUTH=hmac-sha1-96 AUTH_LEN=20
+			XFRM_E="enc cbc(aes)" XFRM_A="auth-trunc hmac(sha1)" TRUNC=96 ;;
+	aes192-sha256)	ENC=aes-cbc ENC_LEN=24 AUTH=hmac-sha256-128 AUTH_LEN=32
+			XFRM_E="enc cbc(aes)" XFRM_A="auth-trunc hmac(sha256)" TRUNC=128 ;;
+	aes256-sha256)	ENC=aes-cbc ENC_LEN=32 AUTH=hmac-sha256-128 AUTH_LEN=32
+			XFRM_E="enc cbc(aes)" XFRM_A="auth-trunc hmac(sha256)" TRUNC=128 ;;
+	gcm128)		ENC=aes-gcm-16 ENC_LEN=20 XFRM_E="aead rfc4106(gcm(aes))" TRUNC=128 ;;
+	gcm256)		ENC=aes-gcm-16 ENC_LEN=36 XFRM_E="aead rfc4106(gcm(aes))" TRUNC=128 ;;
+	chacha)		ENC=chacha20-poly1305 ENC_LEN=36
+			XFRM_E="aead rfc7539esp(chacha20,poly1305)" TRUNC=128 ;;
+	*)		echo "unknown alg $1" >&2; return 1 ;;
+	esac
+}
+
+# xfrm_state NS SRC DST SPI EKEY AKEY: one client-side state for the current alg
+xfrm_state() {
+	local ns=$1 src=$2 dst=$3 spi=$4 ek=$5 ak=$6
+	if [ -n "$AUTH" ]; then
+		# shellcheck disable=SC2086
+		n "$ns" ip xfrm state add src "$src" dst "$dst" proto esp spi "$spi" mode tunnel \
+			reqid 1 replay-window 64 ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" \
+			${XFRM_A%% *} "${XFRM_A#* }" 0x"$ak" $TRUNC
+	else
+		n "$ns" ip xfrm state add src "$src" dst "$dst" proto esp spi "$spi" mode tunnel \
+			reqid 1 replay-window 64 ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" $TRUNC
+	fi
+}
+
+# tunnel_up ALG [WRONG]: the client (XFRM, virtual address $CLIENT_VIP) and the
+# gateway (espgw) with the same fresh keys; WRONG=1 gives the client other keys.
+tunnel_up() {
+	local ek_in ak_in ek_out ak_out auth_in=() auth_out=()
+	alg_params "$1" || return 1
+	ek_in=$(hexkey $ENC_LEN) ek_out=$(hexkey $ENC_LEN)
+	ak_in=$(hexkey $AUTH_LEN) ak_out=$(hexkey $AUTH_LEN)
+	if [ -n "$AUTH" ]; then
+		auth_in=(auth $AUTH $ak_in) auth_out=(auth $AUTH $ak_out)
+	fi
+	"$ESPGW" -V >/dev/null
+	n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi $SPI_IN dir in enc $ENC $ek_in \
+		"${auth_in[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32 || return 1
+	n_gw "$ESPGW" sa add src $GW_OUT dst $CLIENT spi $SPI_OUT dir out enc $ENC $ek_out \
+		"${auth_out[@]}" $LEGACY || return 1
+	n_gw "$ESPGW" policy add id 1 src $INSIDE_NET dst $CLIENT_VIP/32 action protect \
+		sa dst $CLIENT spi $SPI_OUT || return 1
+
+	[ "${2:-}" = 1 ] && ek_in=$(hexkey $ENC_LEN) ak_in=$(hexkey $AUTH_LEN)
+	n_client ip addr replace $CLIENT_VIP/32 dev lo
+	n_client ip route replace $INSIDE_NET via 198.51.100.254 src $CLIENT_VIP
+	xfrm_state "$NS_CLIENT" $CLIENT $GW_OUT $SPI_IN "$ek_in" "$ak_in" || return 1
+	xfrm_state "$NS_CLIENT" $GW_OUT $CLIENT $SPI_OUT "$ek_out" "$ak_out" || return 1
+	n_client ip xfrm policy add src $CLIENT_VIP/32 dst $INSIDE_NET dir out \
+		tmpl src $CLIENT dst $GW_OUT proto esp mode tunnel reqid 1 || return 1
+	n_client ip xfrm policy add src $INSIDE_NET dst $CLIENT_VIP/32 dir in \
+		tmpl src $GW_OUT dst $CLIENT proto esp mode tunnel reqid 1 || return 1
+}
+
+tunnel_down() {
+	n_client ip xfrm policy flush
+	n_client ip xfrm state flush
+	n_gw "$ESPGW" flush
+}
+
+# sa_stat SPI KEY: one counter of an espgw SA on the gateway
+sa_stat() {
+	n_gw "$ESPGW" -j -s sa show | "$ROOT/selftests/pyj.py" \
+		"[s['stats']['$2'] for s in (d if isinstance(d, list) else [d]) if s['spi'] == $1][0]"
+}
+
+# ns_stat KEY: a namespace total on the gateway
+ns_stat() {
+	n_gw "$ESPGW" -j stats | "$ROOT/selftests/pyj.py" "d['$1']"
+}
+
+# xfrm_packets NS SPI: packets through an XFRM state (its 'lifetime current')
+xfrm_packets() {
+	n "$1" ip -s xfrm state list spi "$2" 2>/dev/null |
+		sed -n 's/.*(bytes), \([0-9]*\)(packets).*/\1/p' | head -n1
+}

@@ -55,7 +55,7 @@ int espgw_req_sa_add(int argc, char **argv, struct nl_msg **msg, struct argerr *
 	*msg = NULL;
 	ret = espgw_args_sa_add("sa add", argc, argv, &sa, e);
 	if (!ret)
-		ret = sa_req("sa add", ESPGW_CMD_SA_NEW, NLM_F_CREATE | NLM_F_EXCL, &sa, msg, e);
+		ret = sa_req("sa add", ESPGW_CMD_SA_NEW, 0, &sa, msg, e);
 	espgw_sa_wipe(&sa);
 	return ret;
 }
@@ -93,8 +93,8 @@ int espgw_req_policy_add(bool replace, int argc, char **argv, struct nl_msg **ms
 	*msg = NULL;
 	if (espgw_args_policy_add(cmd, argc, argv, &p, e))
 		return -EINVAL;
-	return policy_req(cmd, ESPGW_CMD_POLICY_NEW,
-			  NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL), &p, msg, e);
+	/* generic netlink refuses NLM_F_REPLACE/EXCL on do requests (they alias the dump bits) */
+	return policy_req(cmd, replace ? ESPGW_CMD_POLICY_SET : ESPGW_CMD_POLICY_NEW, 0, &p, msg, e);
 }
 
 int espgw_req_policy_delete(int argc, char **argv, struct nl_msg **msg, struct argerr *e)

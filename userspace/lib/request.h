@@ -18,11 +18,11 @@
 /* A request for cmd with the genl header and flags, family 0; NULL without memory. */
 struct nl_msg *espgw_req(int cmd, int flags);
 
-/* sa-new, NLM_F_CREATE | NLM_F_EXCL; the keys are wiped from everything but *msg */
+/* sa-new; the keys are wiped from everything but *msg */
 int espgw_req_sa_add(int argc, char **argv, struct nl_msg **msg, struct argerr *e);
 /* sa-del: dst B spi SPI */
 int espgw_req_sa_delete(int argc, char **argv, struct nl_msg **msg, struct argerr *e);
-/* policy-new, NLM_F_CREATE | NLM_F_EXCL, or NLM_F_CREATE | NLM_F_REPLACE with replace */
+/* policy-new, or policy-set with replace */
 int espgw_req_policy_add(bool replace, int argc, char **argv, struct nl_msg **msg,
 			 struct argerr *e);
 /* policy-del: id N */

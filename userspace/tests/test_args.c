@@ -222,7 +222,7 @@ static void test_sa_add_request(void **state)
 		     "sel src 10.1.1.0/24 dst 10.2.2.5 proto tcp soft-bytes 1000 hard-secs 3600",
 		     &argv);
 	assert_int_equal(espgw_req_sa_add(argc, argv, &msg, &e), 0);
-	check_header(msg, ESPGW_CMD_SA_NEW, NLM_F_CREATE | NLM_F_EXCL);
+	check_header(msg, ESPGW_CMD_SA_NEW, 0);
 	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_SA_MAX, NULL), 0);
 	assert_be32(tb[ESPGW_A_SA_SPI], 0x1234);
 	assert_be32(tb[ESPGW_A_SA_DST], 0xc0000201);
@@ -421,7 +421,7 @@ static void test_policy_add_request(void **state)
 	argc = split("id 7 priority 100 src 10.1.1.0/24 dst 10.2.2.0/24 proto udp "
 		     "action protect sa spi 0x1234 dst 192.0.2.1", &argv);
 	assert_int_equal(espgw_req_policy_add(false, argc, argv, &msg, &e), 0);
-	check_header(msg, ESPGW_CMD_POLICY_NEW, NLM_F_CREATE | NLM_F_EXCL);
+	check_header(msg, ESPGW_CMD_POLICY_NEW, 0);
 	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_POLICY_MAX, NULL), 0);
 	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_ID]), 7);
 	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_PRIORITY]), 100);
@@ -449,7 +449,7 @@ static void test_policy_replace_sets_flag(void **state)
 	(void)state;
 	argc = split("id 7 src 10.1.1.0/24 dst 0.0.0.0/0 action bypass", &argv);
 	assert_int_equal(espgw_req_policy_add(true, argc, argv, &msg, &e), 0);
-	check_header(msg, ESPGW_CMD_POLICY_NEW, NLM_F_CREATE | NLM_F_REPLACE);
+	check_header(msg, ESPGW_CMD_POLICY_SET, 0);
 	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ESPGW_A_POLICY_MAX, NULL), 0);
 	assert_int_equal(nla_get_u32(tb[ESPGW_A_POLICY_ACTION]), ESPGW_ACTION_BYPASS);
 	assert_null(tb[ESPGW_A_POLICY_PRIORITY]);

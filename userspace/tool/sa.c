@@ -16,16 +16,20 @@ static int sa_add(int argc, char **argv)
 {
 	struct nl_msg *msg;
 	struct argerr e;
+	/* built first: msg is only set once the request exists */
+	int ret = espgw_req_sa_add(argc, argv, &msg, &e);
 
-	return tool_send("sa add", espgw_req_sa_add(argc, argv, &msg, &e), msg, &e);
+	return tool_send("sa add", ret, msg, &e);
 }
 
 static int sa_delete(int argc, char **argv)
 {
 	struct nl_msg *msg;
 	struct argerr e;
+	/* built first: msg is only set once the request exists */
+	int ret = espgw_req_sa_delete(argc, argv, &msg, &e);
 
-	return tool_send("sa delete", espgw_req_sa_delete(argc, argv, &msg, &e), msg, &e);
+	return tool_send("sa delete", ret, msg, &e);
 }
 
 static int sa_flush(int argc, char **argv)
