@@ -569,3 +569,39 @@ int ike_keymat(const struct ike_p1_keys *k, struct ike_chunk gqm, uint8_t proto,
 	OPENSSL_cleanse(block, sizeof(block));
 	return ret;
 }
+
+int ike_msg_encrypt(const struct ike_p1_keys *k, uint8_t *iv, uint8_t *msg, size_t len,
+		    size_t cap)
+{
+	size_t body, pad;
+
+	if (!k->block || len < ISAKMP_HDR_LEN || len > cap)
+		return ISAKMP_E_INVAL;
+	body = len - ISAKMP_HDR_LEN;
+	pad = (k->block - body % k->block) % k->block;
+	/* an empty body would leave nothing to carry the IV chain on */
+	if (!body || pad > cap - len || len + pad > ISAKMP_MAX_MSG)
+		return body ? ISAKMP_E_NO_SPACE : ISAKMP_E_INVAL;
+	memset(msg + len, 0, pad);
+	len += pad;
+	msg[19] |= ISAKMP_FLAG_ENC;
+	put_be32(msg + 24, len);
+	if (ike_cipher(k->enc, k->keybits, k->key, iv, msg + ISAKMP_HDR_LEN, msg + ISAKMP_HDR_LEN,
+		       len - ISAKMP_HDR_LEN, true))
+		return ISAKMP_E_CRYPTO;
+	return (int)len;
+}
+
+int ike_msg_decrypt(const struct ike_p1_keys *k, uint8_t *iv, struct isakmp_msg *m, uint8_t *out,
+		    size_t cap)
+{
+	if (!(m->hdr.flags & ISAKMP_FLAG_ENC))
+		return ISAKMP_E_INVAL;
+	if (!k->block || !m->body_len || m->body_len % k->block)
+		return ISAKMP_E_CRYPT_LEN;
+	if (m->body_len > cap)
+		return ISAKMP_E_NO_SPACE;
+	if (ike_cipher(k->enc, k->keybits, k->key, iv, m->body, out, m->body_len, false))
+		return ISAKMP_E_CRYPTO;
+	return isakmp_decode_chain(m, m->hdr.np, out, m->body_len, true);
+}

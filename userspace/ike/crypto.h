@@ -148,4 +148,26 @@ int ike_qm_hash3(const struct ike_p1_keys *k, uint32_t msgid, struct ike_chunk n
 int ike_keymat(const struct ike_p1_keys *k, struct ike_chunk gqm, uint8_t proto, uint32_t spi,
 	       struct ike_chunk ni_b, struct ike_chunk nr_b, uint8_t *out, size_t len);
 
+/*
+ * Encrypt a message built with isakmp_enc (len bytes at msg, header
+ * included) in place: zero padding up to a whole number of blocks (RFC 2409
+ * leaves its content open; strongSwan pads with zeros too), the encryption
+ * flag and the new length in the header, then CBC from iv, which is left at
+ * the last ciphertext block. Returns the new length or a negative
+ * enum isakmp_err.
+ */
+int ike_msg_encrypt(const struct ike_p1_keys *k, uint8_t *iv, uint8_t *msg, size_t len,
+		    size_t cap);
+
+struct isakmp_msg;
+
+/*
+ * Decrypt the body of a message that isakmp_decode() reported as
+ * ISAKMP_ENCRYPTED into out (cap bytes) and decode its payloads there, the
+ * padding allowed. iv is left at the body's last ciphertext block. Returns 0
+ * or a negative enum isakmp_err.
+ */
+int ike_msg_decrypt(const struct ike_p1_keys *k, uint8_t *iv, struct isakmp_msg *m, uint8_t *out,
+		    size_t cap);
+
 #endif /* _ESPGW_CRYPTO_H_ */

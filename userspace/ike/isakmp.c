@@ -56,6 +56,8 @@ static const char *const err_names[] = {
 	[-ISAKMP_E_ID_LEN] = "ID data length wrong for its type",
 	[-ISAKMP_E_ID_TYPE] = "ID is not an IPv4 address, subnet or range",
 	[-ISAKMP_E_ID_VALUE] = "non-contiguous ID mask or reversed range",
+	[-ISAKMP_E_CRYPT_LEN] = "encrypted body is not whole cipher blocks",
+	[-ISAKMP_E_CRYPTO] = "cipher failure",
 };
 
 const char *isakmp_strerror(int err)

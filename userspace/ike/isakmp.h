@@ -380,7 +380,9 @@ enum isakmp_err {
 	ISAKMP_E_ID_LEN = -37,			/* ID data length wrong for its type */
 	ISAKMP_E_ID_TYPE = -38,			/* ID type is not an IPv4 one */
 	ISAKMP_E_ID_VALUE = -39,		/* non-contiguous mask, range end < start */
-	ISAKMP_E_LAST = ISAKMP_E_ID_VALUE,
+	ISAKMP_E_CRYPT_LEN = -40,		/* encrypted body empty or not whole blocks */
+	ISAKMP_E_CRYPTO = -41,			/* the cipher failed or is unavailable */
+	ISAKMP_E_LAST = ISAKMP_E_CRYPTO,
 	/* not an error: the header is fine, the payloads need decrypting first */
 	ISAKMP_ENCRYPTED = 1,
 };

@@ -1209,6 +1209,90 @@ static void test_p1_encrypt_roundtrip(void **state)
 	assert_memory_equal(ivi, ivr, k.block);
 }
 
+static void test_msg_encrypt_decrypt(void **state)
+{
+	static const struct isakmp_hdr h = {
+		.icookie = { 1, 2, 3, 4, 5, 6, 7, 8 }, .exch = ISAKMP_EXCH_INFO, .msgid = 0x01020304,
+	};
+	uint8_t msg[256], out[256], ivs[IKE_MAX_BLOCK], ivr[IKE_MAX_BLOCK], hash[IKE_MAX_HASH];
+	struct ike_p1_keys k;
+	struct isakmp_enc e;
+	struct isakmp_msg m;
+	unsigned int i;
+	int len, plen;
+
+	(void)state;
+	for (i = 0; i < sizeof(hash); i++)
+		hash[i] = i;
+	for (i = 0; i < sizeof(p1_kats) / sizeof(p1_kats[0]); i++) {
+		derive(&p1_kats[i], &k);
+		memset(ivs, 0x5a, sizeof(ivs));
+		memcpy(ivr, ivs, sizeof(ivr));
+		isakmp_enc_init(&e, msg, sizeof(msg), &h);
+		isakmp_put_data(&e, ISAKMP_NP_HASH, hash, k.prf_len);
+		isakmp_put_notify(&e, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ISAKMP,
+				  ISAKMP_N_INITIAL_CONTACT, ckyi, 8, NULL, 0);
+		plen = isakmp_enc_finish(&e);
+		assert_true(plen > 0);
+		len = ike_msg_encrypt(&k, ivs, msg, plen, sizeof(msg));
+		assert_true(len >= plen);
+		assert_int_equal((len - ISAKMP_HDR_LEN) % k.block, 0);
+		assert_true(len - plen < (int)k.block);
+		assert_int_equal(isakmp_decode(msg, len, &m), ISAKMP_ENCRYPTED);
+		assert_int_equal(m.hdr.length, len);
+		assert_int_equal(ike_msg_decrypt(&k, ivr, &m, out, sizeof(out)), ISAKMP_OK);
+		assert_int_equal(m.n, 2);
+		assert_int_equal(m.pl[0].type, ISAKMP_NP_HASH);
+		assert_memory_equal(m.pl[0].body, hash, k.prf_len);
+		assert_int_equal(m.pl[1].type, ISAKMP_NP_N);
+		/* zero padding after the last payload */
+		for (; plen < len; plen++)
+			assert_int_equal(out[plen - ISAKMP_HDR_LEN], 0);
+		/* both ends' IVs moved to the same last block */
+		assert_memory_equal(ivs, ivr, k.block);
+		assert_memory_equal(ivs, msg + len - k.block, k.block);
+	}
+}
+
+static void test_msg_crypt_rejects(void **state)
+{
+	static const struct isakmp_hdr h = { .exch = ISAKMP_EXCH_INFO };
+	uint8_t msg[128], out[128], iv[IKE_MAX_BLOCK] = { 0 };
+	struct ike_p1_keys k;
+	struct isakmp_enc e;
+	struct isakmp_msg m;
+	int len;
+
+	(void)state;
+	derive(&p1_kats[0], &k);	/* AES: 16-byte blocks */
+	isakmp_enc_init(&e, msg, sizeof(msg), &h);
+	len = isakmp_enc_finish(&e);
+	assert_int_equal(ike_msg_encrypt(&k, iv, msg, len, sizeof(msg)), ISAKMP_E_INVAL);
+	isakmp_enc_init(&e, msg, sizeof(msg), &h);
+	isakmp_put_data(&e, ISAKMP_NP_HASH, ni, 20);
+	len = isakmp_enc_finish(&e);			/* 28 + 24: pads to 28 + 32 */
+	assert_int_equal(ike_msg_encrypt(&k, iv, msg, len, len + 7), ISAKMP_E_NO_SPACE);
+	assert_int_equal(ike_msg_encrypt(&k, iv, msg, len, len - 1), ISAKMP_E_INVAL);
+	/* a plaintext message is not decrypted */
+	assert_int_equal(isakmp_decode(msg, len, &m), ISAKMP_OK);
+	assert_int_equal(ike_msg_decrypt(&k, iv, &m, out, sizeof(out)), ISAKMP_E_INVAL);
+	/* an encrypted body that is not whole blocks */
+	msg[19] |= ISAKMP_FLAG_ENC;
+	assert_int_equal(isakmp_decode(msg, len, &m), ISAKMP_ENCRYPTED);
+	assert_int_equal(ike_msg_decrypt(&k, iv, &m, out, sizeof(out)), ISAKMP_E_CRYPT_LEN);
+	/* an empty one */
+	put_be32(msg + 24, ISAKMP_HDR_LEN);
+	assert_int_equal(isakmp_decode(msg, ISAKMP_HDR_LEN, &m), ISAKMP_ENCRYPTED);
+	assert_int_equal(ike_msg_decrypt(&k, iv, &m, out, sizeof(out)), ISAKMP_E_CRYPT_LEN);
+	/* whole blocks that do not fit the output */
+	put_be32(msg + 24, ISAKMP_HDR_LEN + 32);
+	memset(msg + len, 0, ISAKMP_HDR_LEN + 32 - len);
+	assert_int_equal(isakmp_decode(msg, ISAKMP_HDR_LEN + 32, &m), ISAKMP_ENCRYPTED);
+	assert_int_equal(ike_msg_decrypt(&k, iv, &m, out, 16), ISAKMP_E_NO_SPACE);
+	/* garbage plaintext is caught by the payload decoder */
+	assert_true(ike_msg_decrypt(&k, iv, &m, out, sizeof(out)) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1228,6 +1312,8 @@ int main(void)
 		cmocka_unit_test(test_quick_mode_known_answers),
 		cmocka_unit_test(test_p1_keys_rejects),
 		cmocka_unit_test(test_p1_encrypt_roundtrip),
+		cmocka_unit_test(test_msg_encrypt_decrypt),
+		cmocka_unit_test(test_msg_crypt_rejects),
 	};
 
 	return cmocka_run_group_tests_name("ike_crypto", tests, setup, NULL);
