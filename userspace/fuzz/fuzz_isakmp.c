@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "isakmp.h"
 #include "proposal.h"
 
@@ -123,17 +124,38 @@ static void payloads(const struct isakmp_msg *m)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Fixed phase-1 keys, so that encrypted inputs also go through decryption. */
+static struct ike_p1_keys keys;
+
+static void init_keys(void)
+{
+	static const uint8_t cky[8];
+
+	if (keys.prf_len)
+		return;
+	if (ike_p1_keys_psk(&keys, IKE_HASH_SHA1, IKE_ENC_AES_CBC, 128, IKE_CHUNK("psk", 3),
+			    IKE_CHUNK("nonce-i!", 8), IKE_CHUNK("nonce-r!", 8),
+			    IKE_CHUNK("g^xy", 4), cky, cky))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static uint8_t plain[ISAKMP_MAX_MSG];
 	static struct isakmp_msg m;
+	uint8_t iv[IKE_MAX_BLOCK] = { 0 };
 	int err;
 
+	init_keys();
 	err = isakmp_decode(data, size, &m);
 	if (err == ISAKMP_OK) {
 		payloads(&m);
 	} else if (err == ISAKMP_ENCRYPTED) {
-		/* treat the body as if it were the decrypted plaintext */
+		/* treat the body as if it were the decrypted plaintext ... */
 		if (isakmp_decode_chain(&m, m.hdr.np, m.body, m.body_len, true) == ISAKMP_OK)
+			payloads(&m);
+		/* ... and decrypt it for real */
+		if (ike_msg_decrypt(&keys, iv, &m, plain, sizeof(plain)) == ISAKMP_OK)
 			payloads(&m);
 	}
 	return 0;

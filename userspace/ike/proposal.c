@@ -218,7 +218,8 @@ int ike_p2_select(const struct ike_p2_policy *pol, const struct isakmp_sa *sa, s
 				const struct isakmp_transform *t = &sa->t[k];
 				struct ipsec_attrs a;
 
-				if (isakmp_ipsec_attrs(t, &a) || !p2_matches(pol, ts, t, &a, ke_len))
+				if (isakmp_ipsec_attrs(t, &a) ||
+				    !p2_matches(pol, ts, t, &a, ke_len))
 					continue;
 				c->ts = ts;
 				c->prop = j;

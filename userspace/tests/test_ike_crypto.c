@@ -27,7 +27,8 @@
  *   import hashlib, hmac, mpmath
  *   mpmath.mp.prec = 5000
  *   def modp(n, k):
- *       return 2**n - 2**(n-64) - 1 + 2**64 * (int(mpmath.floor(mpmath.mpf(2)**(n-130) * mpmath.pi)) + k)
+ *       pi_part = int(mpmath.floor(mpmath.mpf(2)**(n-130) * mpmath.pi))
+ *       return 2**n - 2**(n-64) - 1 + 2**64 * (pi_part + k)
  *   P = {1: modp(768, 149686), 2: modp(1024, 129093), 5: modp(1536, 741804),
  *        14: modp(2048, 124476), 15: modp(3072, 1690314), 16: modp(4096, 240904)}
  *   H = {1: 'md5', 2: 'sha1', 4: 'sha256', 5: 'sha384', 6: 'sha512'}
@@ -50,7 +51,8 @@
  *       pp = P[g]; n = (pp.bit_length() + 7) // 8
  *       a = pow(2, int.from_bytes(xi, 'big'), pp)
  *       b = pow(2, int.from_bytes(xr, 'big'), pp)
- *       c('g%d_gxy_sha256' % g, hashlib.sha256(be(pow(b, int.from_bytes(xi, 'big'), pp), n)).digest())
+ *       s = be(pow(b, int.from_bytes(xi, 'big'), pp), n)
+ *       c('g%d_gxy_sha256' % g, hashlib.sha256(s).digest())
  *   psk = b'secret-psk'
  *   ni = bytes(range(0x10, 0x10 + 20)); nr = bytes(range(0x40, 0x40 + 16))
  *   ckyi = bytes.fromhex('0102030405060708'); ckyr = bytes.fromhex('1112131415161718')
@@ -74,7 +76,8 @@
  *                           ('sha384_aes192', 5, 24, 16), ('sha512_aes128', 6, 16, 16),
  *                           ('md5_des', 1, 8, 8)):
  *       s, d, a, e, k = keys(h, kl)
- *       c(tag + '_skeyid', s); c(tag + '_d', d); c(tag + '_a', a); c(tag + '_e', e); c(tag + '_key', k)
+ *       c(tag + '_skeyid', s); c(tag + '_d', d); c(tag + '_a', a)
+ *       c(tag + '_e', e); c(tag + '_key', k)
  *       c(tag + '_iv1', hsh(h, gxi, gxr)[:blk])
  *       c(tag + '_hash_i', prf(h, s, gxi, gxr, ckyi, ckyr, sai, idii))
  *       c(tag + '_hash_r', prf(h, s, gxr, gxi, ckyr, ckyi, sai, idir))
@@ -698,12 +701,14 @@ static const uint8_t md5_des_keymat_pfs[72] = {
 
 /* Fixed inputs, the same as in the script. */
 static const uint8_t xi[32] = {
-	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
-	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb,
+	0xcc, 0xdd, 0xee, 0xff, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
 };
 static const uint8_t xr[32] = {
-	0xf0, 0xe1, 0xd2, 0xc3, 0xb4, 0xa5, 0x96, 0x87, 0x78, 0x69, 0x5a, 0x4b, 0x3c, 0x2d, 0x1e, 0x0f,
-	0xf0, 0xe1, 0xd2, 0xc3, 0xb4, 0xa5, 0x96, 0x87, 0x78, 0x69, 0x5a, 0x4b, 0x3c, 0x2d, 0x1e, 0x0f,
+	0xf0, 0xe1, 0xd2, 0xc3, 0xb4, 0xa5, 0x96, 0x87, 0x78, 0x69, 0x5a, 0x4b,
+	0x3c, 0x2d, 0x1e, 0x0f, 0xf0, 0xe1, 0xd2, 0xc3, 0xb4, 0xa5, 0x96, 0x87,
+	0x78, 0x69, 0x5a, 0x4b, 0x3c, 0x2d, 0x1e, 0x0f,
 };
 static const uint8_t ckyi[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 static const uint8_t ckyr[8] = { 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18 };
@@ -1212,7 +1217,9 @@ static void test_p1_encrypt_roundtrip(void **state)
 static void test_msg_encrypt_decrypt(void **state)
 {
 	static const struct isakmp_hdr h = {
-		.icookie = { 1, 2, 3, 4, 5, 6, 7, 8 }, .exch = ISAKMP_EXCH_INFO, .msgid = 0x01020304,
+		.icookie = { 1, 2, 3, 4, 5, 6, 7, 8 },
+		.exch = ISAKMP_EXCH_INFO,
+		.msgid = 0x01020304,
 	};
 	uint8_t msg[256], out[256], ivs[IKE_MAX_BLOCK], ivr[IKE_MAX_BLOCK], hash[IKE_MAX_HASH];
 	struct ike_p1_keys k;

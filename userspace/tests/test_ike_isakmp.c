@@ -274,7 +274,9 @@ static void test_roundtrip_quick_mode(void **state)
 
 static void test_roundtrip_informational(void **state)
 {
-	static const uint8_t cookies[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	static const uint8_t cookies[16] = {
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	};
 	static const uint8_t spis[8] = { 0, 0, 0x10, 0x01, 0, 0, 0x10, 0x02 };
 	static const uint8_t life[] = { 0x80, 0x01, 0x00, 0x01, 0x00, 0x02, 0x00, 0x04,
 					0x00, 0x00, 0x0e, 0x10 };
@@ -450,7 +452,7 @@ static void test_attr_forms_and_long_life(void **state)
 		0x80, 0x0b, 0x00, 0x01,				/* life type seconds */
 		0x00, 0x0c, 0x00, 0x0a, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1,	/* > 2^64: saturates */
 		0x00, 0x01, 0x00, 0x02, 0x00, 0x05,		/* enc 3DES in long form */
-		0x80, 0x06, 0x00, 0x01,				/* group prime: custom group */
+		0x80, 0x06, 0x00, 0x01,				/* group prime: custom */
 		0x80, 0x63, 0x00, 0x01,				/* class 99: unknown */
 	};
 	struct isakmp_transform t = { .attrs = attrs, .attrs_len = sizeof(attrs) };

@@ -68,7 +68,7 @@ static void build(struct offer *o, const struct pdesc *p, unsigned int np)
 /* ---- phase 1 ---- */
 
 #define P1(enc, kl, hash, auth, group, life) { .id = ISAKMP_KEY_IKE, .attrs = {		\
-	IKE_ATTR_ENC, enc, IKE_ATTR_HASH, hash, IKE_ATTR_AUTH, auth,				\
+	IKE_ATTR_ENC, enc, IKE_ATTR_HASH, hash, IKE_ATTR_AUTH, auth,			\
 	IKE_ATTR_GROUP_DESC, group, IKE_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS,			\
 	IKE_ATTR_LIFE_DURATION, life, (kl) ? IKE_ATTR_KEY_LENGTH : 0, kl } }
 
@@ -144,7 +144,8 @@ static void test_p1_vpnc_xauth_then_psk(void **state)
 	static const uint16_t hashes[2] = { IKE_HASH_SHA1, IKE_HASH_MD5 };
 	static const uint16_t grps[2] = { IKE_GROUP_MODP1024, IKE_GROUP_MODP1536 };
 	static const struct ike_p1_policy xauth[] = {
-		{ IKE_ENC_3DES, 0, IKE_HASH_SHA1, IKE_AUTH_XAUTH_INIT_PSK, IKE_GROUP_MODP1024, 86400 },
+		{ IKE_ENC_3DES, 0, IKE_HASH_SHA1, IKE_AUTH_XAUTH_INIT_PSK, IKE_GROUP_MODP1024,
+		  86400 },
 	};
 	static struct tdesc t[24];
 	struct ike_p1_choice c;
@@ -163,7 +164,8 @@ static void test_p1_vpnc_xauth_then_psk(void **state)
 
 					/* vpnc puts the key length first (interop 0.7) */
 					if (kl) {
-						memmove(x.attrs + 2, x.attrs, 12 * sizeof(x.attrs[0]));
+						memmove(x.attrs + 2, x.attrs,
+							12 * sizeof(x.attrs[0]));
 						x.attrs[0] = IKE_ATTR_KEY_LENGTH;
 						x.attrs[1] = kl;
 					}
@@ -409,7 +411,7 @@ static void test_p1_reply_sa(void **state)
 /* ---- phase 2 ---- */
 
 #define ESP(tid, kl, auth, encap, group, sec, kb) { .id = tid, .attrs = {			\
-	IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS, IPSEC_ATTR_LIFE_DURATION, sec,			\
+	IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS, IPSEC_ATTR_LIFE_DURATION, sec,		\
 	IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_KILOBYTES, IPSEC_ATTR_LIFE_DURATION, kb,		\
 	IPSEC_ATTR_ENCAP_MODE, encap, IPSEC_ATTR_AUTH_ALG, auth,				\
 	(kl) ? IPSEC_ATTR_KEY_LENGTH : 0, kl, (group) ? IPSEC_ATTR_GROUP_DESC : 0, group } }
@@ -575,9 +577,11 @@ static void test_p2_encapsulation(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		struct tdesc t = { ESP_AES_CBC, { IPSEC_ATTR_AUTH_ALG, IPSEC_AUTH_HMAC_SHA1,
-						  IPSEC_ATTR_KEY_LENGTH, 128,
-						  modes[i] ? IPSEC_ATTR_ENCAP_MODE : 0, modes[i] } };
+		struct tdesc t = {
+			ESP_AES_CBC, { IPSEC_ATTR_AUTH_ALG, IPSEC_AUTH_HMAC_SHA1,
+				       IPSEC_ATTR_KEY_LENGTH, 128,
+				       modes[i] ? IPSEC_ATTR_ENCAP_MODE : 0, modes[i] },
+		};
 
 		p2_offer(&o1, &t, 1);
 		p.natt = false;

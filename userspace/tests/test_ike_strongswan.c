@@ -505,11 +505,12 @@ struct capture {
 };
 
 #define PKTS(t) { t##_pkt1, t##_pkt2, t##_pkt3, t##_pkt4, t##_pkt5, t##_pkt6, t##_pkt7,	\
-		  t##_pkt8, t##_pkt9 },								\
+		  t##_pkt8, t##_pkt9 },							\
 		{ sizeof(t##_pkt1), sizeof(t##_pkt2), sizeof(t##_pkt3), sizeof(t##_pkt4),	\
 		  sizeof(t##_pkt5), sizeof(t##_pkt6), sizeof(t##_pkt7), sizeof(t##_pkt8),	\
-		  sizeof(t##_pkt9) },								\
-		t##_gxy, t##_skeyid, t##_skeyid_d, t##_skeyid_a, t##_skeyid_e, t##_ka, t##_iv,	\
+		  sizeof(t##_pkt9) },							\
+		t##_gxy, t##_skeyid, t##_skeyid_d, t##_skeyid_a, t##_skeyid_e,		\
+		t##_ka, t##_iv,								\
 		sizeof(t##_gxy)
 
 static const struct capture captures[] = {
