@@ -88,10 +88,10 @@ unit: tests $(B)/bin/espgw
 	$(Q)scripts/unit.sh $(TEST_BIN)
 
 regen:
-	$(Q)python3 uapi/gen.py
+	$(Q)/usr/bin/python3 uapi/gen.py
 
 regen-check:
-	$(Q)python3 uapi/gen.py --check
+	$(Q)/usr/bin/python3 uapi/gen.py --check
 
 deps:
 	$(Q)scripts/deps.sh

@@ -33,7 +33,7 @@ else echo "not root: skipping 'make deps'"; fi
 [ -d "/lib/modules/$KVER/build" ] || { echo "no headers for $KVER"; echo "0 passed, 1 failed"; exit 1; }
 
 step "netlink spec and generated files agree"
-python3 uapi/gen.py --check; result "uapi/espgw.yaml matches header, kernel policies, docs" $?
+/usr/bin/python3 uapi/gen.py --check; result "uapi/espgw.yaml matches header, kernel policies, docs" $?
 
 step "build module for $KVER (W=1, sparse)"
 make -s sparse KVER="$KVER"; result "espgw.ko builds W=1 + sparse clean against $KVER" $?

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Raw generic-netlink probe for the espgw family, independent of the espgw tool.
 

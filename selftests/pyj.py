@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """pyj.py EXPR: evaluate a Python expression over JSON read from stdin (bound to d).
 

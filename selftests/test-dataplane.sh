@@ -13,8 +13,8 @@ topo_create
 nat_create
 
 for alg in ${DATAPLANE_ALGS:-$ALGS}; do
-	if ! out=$(tunnel_up $alg 2>&1); then
-		fail "$alg: tunnel set up" "$out"
+	if ! tunnel_up $alg >/tmp/espgw-tunnel.$$ 2>&1; then
+		fail "$alg: tunnel set up" "$(cat /tmp/espgw-tunnel.$$)"
 		tunnel_down
 		continue
 	fi

@@ -27,7 +27,7 @@ check_match "espgw info prints the version" '^version: ' "$ESPGW" info
 check_match "espgw info lists the kernel's ESP algorithms" \
 	'^encryption: .*aes-cbc.*aes-gcm-16' "$ESPGW" info
 check "espgw -j info is valid JSON with a version" \
-	sh -c "$ESPGW -j info | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"version\"] and \"aes-gcm-16\" in d[\"encryption\"]'"
+	sh -c "$ESPGW -j info | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"version\"] and \"aes-gcm-16\" in d[\"encryption\"]'"
 check_match "espgw info abbreviations work (espgw i sh)" '^version: ' "$ESPGW" i sh
 check_match "unknown verb is a usage error naming it" "unknown verb 'frob'" "$ESPGW" info frob
 "$ESPGW" info frob >/dev/null 2>&1
