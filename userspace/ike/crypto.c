@@ -605,3 +605,19 @@ int ike_msg_decrypt(const struct ike_p1_keys *k, uint8_t *iv, struct isakmp_msg 
 		return ISAKMP_E_CRYPTO;
 	return isakmp_decode_chain(m, m->hdr.np, out, m->body_len, true);
 }
+
+int ike_natd_hash(unsigned int hash, const uint8_t *ckyi, const uint8_t *ckyr, const void *addr,
+		  size_t addr_len, uint16_t port, uint8_t *out)
+{
+	uint8_t portb[2];
+	struct ike_chunk in[4];
+
+	if (addr_len != 4 && addr_len != 16)
+		return -1;
+	put_be16(portb, port);
+	in[0] = IKE_CHUNK(ckyi, 8);
+	in[1] = IKE_CHUNK(ckyr, 8);
+	in[2] = IKE_CHUNK(addr, addr_len);
+	in[3] = IKE_CHUNK(portb, 2);
+	return ike_hash(hash, in, 4, out);
+}

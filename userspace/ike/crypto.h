@@ -149,6 +149,13 @@ int ike_keymat(const struct ike_p1_keys *k, struct ike_chunk gqm, uint8_t proto,
 	       struct ike_chunk ni_b, struct ike_chunk nr_b, uint8_t *out, size_t len);
 
 /*
+ * NAT-D payload data (RFC 3947 3.2): hash(CKY-I | CKY-R | IP | Port) with the
+ * negotiated hash; addr is 4 or 16 bytes in network order, port host order.
+ */
+int ike_natd_hash(unsigned int hash, const uint8_t *ckyi, const uint8_t *ckyr, const void *addr,
+		  size_t addr_len, uint16_t port, uint8_t *out);
+
+/*
  * Encrypt a message built with isakmp_enc (len bytes at msg, header
  * included) in place: zero padding up to a whole number of blocks (RFC 2409
  * leaves its content open; strongSwan pads with zeros too), the encryption

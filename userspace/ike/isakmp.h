@@ -334,6 +334,26 @@ enum modecfg_attr {
 	UNITY_DDNS_HOSTNAME		= 28682,
 };
 
+/* Vendor IDs that change what a peer expects (interop.md 1). */
+enum isakmp_vid {
+	ISAKMP_VID_UNKNOWN = 0,
+	ISAKMP_VID_NATT_RFC3947,	/* MD5("RFC 3947") */
+	ISAKMP_VID_NATT_02,		/* MD5("draft-ietf-ipsec-nat-t-ike-02") */
+	ISAKMP_VID_NATT_02N,		/* the same with a trailing newline */
+	ISAKMP_VID_NATT_03,		/* MD5("draft-ietf-ipsec-nat-t-ike-03") */
+	ISAKMP_VID_DPD,			/* RFC 3706 */
+	ISAKMP_VID_XAUTH,		/* MD5("draft-ietf-ipsra-isakmp-xauth-06.txt"), 8 bytes */
+	ISAKMP_VID_UNITY,		/* MD5("CISCO-UNITY"), 14 bytes, then version 1.0 */
+	ISAKMP_VID_FRAGMENTATION,	/* MD5("FRAGMENTATION"), then 4 bytes of flags */
+	ISAKMP_VID_COUNT,
+};
+
+/* Which known VID this is (any version suffix accepted where there is one). */
+enum isakmp_vid isakmp_vid_classify(const uint8_t *data, size_t len);
+/* The bytes we send for a VID; NULL for ISAKMP_VID_UNKNOWN. */
+const uint8_t *isakmp_vid_bytes(enum isakmp_vid vid, size_t *len);
+const char *isakmp_vid_name(enum isakmp_vid vid);
+
 /* Attribute Format bit: set = TV (2-byte value), clear = TLV. RFC 2408 3.3 */
 #define ISAKMP_ATTR_AF		0x8000
 #define ISAKMP_ATTR_TYPE_MASK	0x7fff

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "crypto.h"
 #include "isakmp.h"
 
 /*
@@ -632,6 +633,58 @@ static void test_id_ipv4(void **state)
 	assert_int_equal(id4(ISAKMP_ID_FQDN, host, 4, &a, &b), ISAKMP_E_ID_TYPE);
 }
 
+/* The VIDs are MD5 digests of well-known strings: check ours against them. */
+static void test_vendor_ids(void **state)
+{
+	static const struct {
+		enum isakmp_vid vid;
+		const char *str;
+		size_t md5_bytes;	/* how much of the digest the VID uses */
+	} t[] = {
+		{ ISAKMP_VID_NATT_RFC3947, "RFC 3947", 16 },
+		{ ISAKMP_VID_NATT_02, "draft-ietf-ipsec-nat-t-ike-02", 16 },
+		{ ISAKMP_VID_NATT_02N, "draft-ietf-ipsec-nat-t-ike-02\n", 16 },
+		{ ISAKMP_VID_NATT_03, "draft-ietf-ipsec-nat-t-ike-03", 16 },
+		{ ISAKMP_VID_XAUTH, "draft-ietf-ipsra-isakmp-xauth-06.txt", 8 },
+		{ ISAKMP_VID_UNITY, "CISCO-UNITY", 14 },
+		{ ISAKMP_VID_FRAGMENTATION, "FRAGMENTATION", 16 },
+	};
+	static const uint8_t unity_v12[16] = {
+		0x12, 0xf5, 0xf2, 0x8c, 0x45, 0x71, 0x68, 0xa9,
+		0x70, 0x2d, 0x9f, 0xe2, 0x74, 0xcc, 0x01, 0x02,
+	};
+	uint8_t md5[16];
+	const uint8_t *b;
+	unsigned int i;
+	size_t len;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ike_chunk in = IKE_CHUNK(t[i].str, strlen(t[i].str));
+
+		assert_int_equal(ike_hash(IKE_HASH_MD5, &in, 1, md5), 0);
+		b = isakmp_vid_bytes(t[i].vid, &len);
+		assert_non_null(b);
+		assert_memory_equal(b, md5, t[i].md5_bytes);
+		assert_int_equal(isakmp_vid_classify(b, len), t[i].vid);
+		assert_string_not_equal(isakmp_vid_name(t[i].vid), "unknown");
+	}
+	/* DPD is a plain constant (RFC 3706 2.2) */
+	b = isakmp_vid_bytes(ISAKMP_VID_DPD, &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(isakmp_vid_classify(b, len), ISAKMP_VID_DPD);
+	/* exact matches must have the exact length; suffixed ones any suffix */
+	assert_int_equal(isakmp_vid_classify(b, 15), ISAKMP_VID_UNKNOWN);
+	assert_int_equal(isakmp_vid_classify(unity_v12, 16), ISAKMP_VID_UNITY);
+	assert_int_equal(isakmp_vid_classify(unity_v12, 13), ISAKMP_VID_UNKNOWN);
+	b = isakmp_vid_bytes(ISAKMP_VID_FRAGMENTATION, &len);
+	assert_int_equal(isakmp_vid_classify(b, 16), ISAKMP_VID_FRAGMENTATION);
+	assert_int_equal(isakmp_vid_classify(b, 0), ISAKMP_VID_UNKNOWN);
+	assert_null(isakmp_vid_bytes(ISAKMP_VID_UNKNOWN, &len));
+	assert_null(isakmp_vid_bytes(ISAKMP_VID_COUNT, &len));
+	assert_string_equal(isakmp_vid_name(ISAKMP_VID_UNKNOWN), "unknown");
+}
+
 /* ---- one reject test per malformed-length case ---- */
 
 static void test_reject_datagram_shorter_than_header(void **state)
@@ -1133,6 +1186,7 @@ int main(void)
 		cmocka_unit_test(test_responder_lifetime),
 		cmocka_unit_test(test_nonce_length),
 		cmocka_unit_test(test_id_ipv4),
+		cmocka_unit_test(test_vendor_ids),
 		cmocka_unit_test(test_reject_datagram_shorter_than_header),
 		cmocka_unit_test(test_reject_header_length_below_header),
 		cmocka_unit_test(test_reject_header_length_beyond_datagram),

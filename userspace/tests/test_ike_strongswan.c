@@ -576,6 +576,55 @@ static void check_hash(const uint8_t *want)
 	assert_memory_equal(rp.m.pl[0].body, want, rp.k.prf_len);
 }
 
+/* MM1: strongSwan's VIDs are all ones we know */
+static void check_vids(void)
+{
+	static const enum isakmp_vid want[] = {
+		ISAKMP_VID_XAUTH, ISAKMP_VID_DPD, ISAKMP_VID_FRAGMENTATION,
+		ISAKMP_VID_NATT_RFC3947, ISAKMP_VID_NATT_02N,
+	};
+	const struct isakmp_payload *pl;
+	unsigned int from = 0, i = 0;
+
+	while ((pl = isakmp_find(&rp.m, ISAKMP_NP_VID, &from))) {
+		assert_true(i < sizeof(want) / sizeof(want[0]));
+		assert_int_equal(isakmp_vid_classify(pl->body, pl->len), want[i]);
+		i++;
+	}
+	assert_int_equal(i, sizeof(want) / sizeof(want[0]));
+}
+
+/*
+ * MM3/MM4 NAT-D (RFC 3947 3.2): the first is the hash of the destination,
+ * the second of the source, both UDP 500; SHA1 is the negotiated hash.
+ */
+static void check_natd(uint32_t dst, uint32_t src)
+{
+	const struct isakmp_payload *pl;
+	uint8_t h[IKE_MAX_HASH], a[4];
+	unsigned int from = 0;
+
+	put_be32(a, dst);
+	pl = isakmp_find(&rp.m, ISAKMP_NP_NATD, &from);
+	assert_non_null(pl);
+	assert_int_equal(ike_natd_hash(IKE_HASH_SHA1, rp.m.hdr.icookie, rp.m.hdr.rcookie, a, 4,
+				       500, h), 0);
+	assert_int_equal(pl->len, 20);
+	assert_memory_equal(pl->body, h, 20);
+	put_be32(a, src);
+	pl = isakmp_find(&rp.m, ISAKMP_NP_NATD, &from);
+	assert_non_null(pl);
+	assert_int_equal(ike_natd_hash(IKE_HASH_SHA1, rp.m.hdr.icookie, rp.m.hdr.rcookie, a, 4,
+				       500, h), 0);
+	assert_memory_equal(pl->body, h, 20);
+	/* a different port gives a different hash: how NAT is detected */
+	assert_int_equal(ike_natd_hash(IKE_HASH_SHA1, rp.m.hdr.icookie, rp.m.hdr.rcookie, a, 4,
+				       4500, h), 0);
+	assert_memory_not_equal(pl->body, h, 20);
+	assert_int_equal(ike_natd_hash(IKE_HASH_SHA1, rp.m.hdr.icookie, rp.m.hdr.rcookie, a, 5,
+				       500, h), -1);
+}
+
 static void main_mode_plaintext(void)
 {
 	struct ike_p1_choice ch;
@@ -589,6 +638,7 @@ static void main_mode_plaintext(void)
 			 ISAKMP_OK);
 	assert_int_equal(ike_p1_select(&rp.c->p1, 1, false, &rp.sa, &ch), IKE_SEL_OK);
 	rp.sai_b = payload(&rp.m, ISAKMP_NP_SA, &rp.sai_len);
+	check_vids();
 	/* MM2: strongSwan's reply names the same transform */
 	plain_msg(1);
 	assert_int_equal(isakmp_decode_sa(isakmp_find(&rp.m, ISAKMP_NP_SA, NULL), &reply),
@@ -606,9 +656,11 @@ static void main_mode_plaintext(void)
 	rp.gxi = payload(&rp.m, ISAKMP_NP_KE, &rp.gxi_len);
 	rp.ni = payload(&rp.m, ISAKMP_NP_NONCE, &rp.ni_len);
 	assert_int_equal(isakmp_count(&rp.m, ISAKMP_NP_NATD), 2);
+	check_natd(0xc0a80101, 0xc0a8010a);
 	plain_msg(3);
 	rp.gxr = payload(&rp.m, ISAKMP_NP_KE, &rp.gxr_len);
 	rp.nr = payload(&rp.m, ISAKMP_NP_NONCE, &rp.nr_len);
+	check_natd(0xc0a8010a, 0xc0a80101);
 	assert_int_equal(rp.gxi_len, ike_dh_len(rp.c->p1.group));
 	assert_int_equal(rp.gxr_len, ike_dh_len(rp.c->p1.group));
 	assert_int_equal(rp.c->gxy_len, ike_dh_len(rp.c->p1.group));
