@@ -5,6 +5,8 @@
   nlprobe.py ops                 every operation of uapi/espgw.yaml, sent as a do and/or
                                  dump request as the spec has it: "<op> <do|dump> <errno>"
   nlprobe.py send CMD [ATTR=HEX]  one request; prints the errno and the extack message
+  nlprobe.py dump-attrs CMD      a dump request; prints every attribute (and nested
+                                 ones) of every reply as "<type> <len> <hex>"
 
 Used by the selftests to check kernel behaviour the tool would hide (permissions
 on every op, strict attribute validation, extack texts).
@@ -109,6 +111,18 @@ def main(argv):
                 err, text, _ = g.request(fam, cmd, flags)
                 print(f"{name} {kind} {errno.errorcode.get(err, err) if err else 0} {text}".rstrip())
         return 0
+    if argv[:1] == ["dump-attrs"] and len(argv) == 2:
+        cmd = dict(commands())[argv[1].replace("-", "_")]
+        err, text, rep = g.request(fam, cmd, NLM_F_DUMP | NLM_F_ACK)
+
+        def walk(b, depth):
+            for t, v in parse_attrs(b).items():
+                print(f"{'  ' * depth}{t} {len(v)} {v.hex()}")
+                if len(v) >= 4 and struct.unpack_from("=H", v)[0] <= len(v) and depth < 2:
+                    walk(v, depth + 1)
+        for r in rep:
+            walk(r, 0)
+        return 1 if err else 0
     if argv[:1] == ["send"] and len(argv) >= 2:
         cmd = dict(commands()).get(argv[1].replace("-", "_"))
         if cmd is None:
