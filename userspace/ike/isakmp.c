@@ -58,6 +58,7 @@ static const char *const err_names[] = {
 	[-ISAKMP_E_ID_VALUE] = "non-contiguous ID mask or reversed range",
 	[-ISAKMP_E_CRYPT_LEN] = "encrypted body is not whole cipher blocks",
 	[-ISAKMP_E_CRYPTO] = "cipher failure",
+	[-ISAKMP_E_HASH_FIRST] = "HASH is not the first payload",
 };
 
 const char *isakmp_strerror(int err)
@@ -306,6 +307,9 @@ int isakmp_decode_chain(struct isakmp_msg *m, uint8_t first_np, const uint8_t *p
 
 	m->n = 0;
 	m->skipped = 0;
+	m->first_np = first_np;
+	m->chain = p;
+	m->chain_end = p;
 	rbuf_init(&r, p, len);
 	while (np != ISAKMP_NP_NONE) {
 		struct isakmp_payload *pl;
@@ -345,6 +349,7 @@ int isakmp_decode_chain(struct isakmp_msg *m, uint8_t first_np, const uint8_t *p
 			return err;
 		np = next;
 	}
+	m->chain_end = rbuf_pos(&r);
 	/*
 	 * RFC 2409 5.3: an encrypted message is padded to the block size and
 	 * the padding is not described by any payload.
@@ -369,6 +374,21 @@ int isakmp_decode(const uint8_t *p, size_t len, struct isakmp_msg *m)
 	if (m->hdr.flags & ISAKMP_FLAG_ENC)
 		return ISAKMP_ENCRYPTED;
 	return isakmp_decode_chain(m, m->hdr.np, m->body, m->body_len, false);
+}
+
+int isakmp_hashed(const struct isakmp_msg *m, const uint8_t **hash, uint16_t *hash_len,
+		  const uint8_t **rest, size_t *rest_len)
+{
+	const struct isakmp_payload *h = &m->pl[0];
+
+	/* the first payload of the chain, not merely the first one we kept */
+	if (m->first_np != ISAKMP_NP_HASH || !m->n || h->raw != m->chain)
+		return ISAKMP_E_HASH_FIRST;
+	*hash = h->body;
+	*hash_len = h->len;
+	*rest = h->raw + h->raw_len;
+	*rest_len = m->chain_end - *rest;
+	return ISAKMP_OK;
 }
 
 const struct isakmp_payload *isakmp_find(const struct isakmp_msg *m, uint8_t type,

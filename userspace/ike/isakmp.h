@@ -402,7 +402,8 @@ enum isakmp_err {
 	ISAKMP_E_ID_VALUE = -39,		/* non-contiguous mask, range end < start */
 	ISAKMP_E_CRYPT_LEN = -40,		/* encrypted body empty or not whole blocks */
 	ISAKMP_E_CRYPTO = -41,			/* the cipher failed or is unavailable */
-	ISAKMP_E_LAST = ISAKMP_E_CRYPTO,
+	ISAKMP_E_HASH_FIRST = -42,		/* QM / informational without HASH first */
+	ISAKMP_E_LAST = ISAKMP_E_HASH_FIRST,
 	/* not an error: the header is fine, the payloads need decrypting first */
 	ISAKMP_ENCRYPTED = 1,
 };
@@ -444,6 +445,9 @@ struct isakmp_msg {
 	unsigned int n;
 	struct isakmp_payload pl[ISAKMP_MAX_PAYLOADS];
 	unsigned int skipped;	/* unknown payloads ignored */
+	uint8_t first_np;	/* type of the first payload in the chain */
+	const uint8_t *chain;	/* the payload chain: first payload ... */
+	const uint8_t *chain_end; /* ... to the end of the last one (before padding) */
 };
 
 /*
@@ -462,6 +466,15 @@ int isakmp_decode_hdr(const uint8_t *p, size_t len, struct isakmp_hdr *h);
 int isakmp_decode(const uint8_t *p, size_t len, struct isakmp_msg *m);
 int isakmp_decode_chain(struct isakmp_msg *m, uint8_t first_np, const uint8_t *p, size_t len,
 			bool pad_ok);
+
+/*
+ * RFC 2409 5.5 and 5.7: in Quick Mode and informational exchanges the HASH
+ * payload comes first and covers every payload after it, generic headers
+ * included, padding excluded. Gives the HASH data and that span (which may be
+ * empty) of a decoded message.
+ */
+int isakmp_hashed(const struct isakmp_msg *m, const uint8_t **hash, uint16_t *hash_len,
+		  const uint8_t **rest, size_t *rest_len);
 
 /* First payload of a type at or after index *from (NULL when none); *from moves past it. */
 const struct isakmp_payload *isakmp_find(const struct isakmp_msg *m, uint8_t type,

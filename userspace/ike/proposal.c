@@ -233,3 +233,43 @@ int ike_p2_select(const struct ike_p2_policy *pol, const struct isakmp_sa *sa, s
 	}
 	return IKE_SEL_NO_PROPOSAL;
 }
+
+int ike_esp_key_sizes(uint8_t esp, uint16_t keybits, uint16_t auth, size_t *enc_len,
+		      size_t *auth_len)
+{
+	bool aead = false;
+
+	switch (esp) {
+	case ESP_DES:
+	case ESP_3DES:
+		if (keybits && keybits != esp_fixed_bytes(esp) * 8)
+			return -1;
+		*enc_len = esp_fixed_bytes(esp);
+		break;
+	case ESP_AES_CBC:
+	case ESP_AES_GCM_8:
+	case ESP_AES_GCM_12:
+	case ESP_AES_GCM_16:
+		if (keybits != 128 && keybits != 192 && keybits != 256)
+			return -1;
+		aead = esp != ESP_AES_CBC;
+		*enc_len = keybits / 8 + (aead ? 4 : 0);
+		break;
+	default:
+		return -1;
+	}
+	/* combined-mode ciphers authenticate themselves: no auth algorithm */
+	if (aead != (auth == IPSEC_AUTH_NONE))
+		return -1;
+	switch (auth) {
+	case IPSEC_AUTH_NONE:		*auth_len = 0; break;
+	case IPSEC_AUTH_HMAC_MD5:	*auth_len = 16; break;
+	case IPSEC_AUTH_HMAC_SHA1:	*auth_len = 20; break;
+	case IPSEC_AUTH_HMAC_SHA2_256:	*auth_len = 32; break;
+	case IPSEC_AUTH_HMAC_SHA2_384:	*auth_len = 48; break;
+	case IPSEC_AUTH_HMAC_SHA2_512:	*auth_len = 64; break;
+	default:
+		return -1;
+	}
+	return 0;
+}

@@ -92,4 +92,12 @@ bool ike_p2_transform_is_legacy(const struct ike_p2_transform *t);
 int ike_p2_select(const struct ike_p2_policy *pol, const struct isakmp_sa *sa, size_t ke_len,
 		  struct ike_p2_choice *c);
 
+/*
+ * How much KEYMAT an ESP SA takes (RFC 2409 5.5: the encryption key comes
+ * first, the authentication key follows): enc_len includes the 4-byte salt of
+ * AES-GCM (RFC 4106 8.1). Returns 0, or -1 for an algorithm we do not do.
+ */
+int ike_esp_key_sizes(uint8_t esp, uint16_t keybits, uint16_t auth, size_t *enc_len,
+		      size_t *auth_len);
+
 #endif /* _ESPGW_PROPOSAL_H_ */

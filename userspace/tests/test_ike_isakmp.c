@@ -685,6 +685,50 @@ static void test_vendor_ids(void **state)
 	assert_string_equal(isakmp_vid_name(ISAKMP_VID_UNKNOWN), "unknown");
 }
 
+static void test_hashed_span(void **state)
+{
+	static const uint8_t h20[20] = { 0xab };
+	const uint8_t *hash, *rest;
+	struct isakmp_hdr h = hdr0;
+	struct isakmp_msg m;
+	uint8_t out[256];
+	struct isakmp_enc e;
+	uint16_t hlen;
+	size_t rlen;
+	int len;
+
+	(void)state;
+	h.exch = ISAKMP_EXCH_QUICK;
+	isakmp_enc_init(&e, out, sizeof(out), &h);
+	isakmp_put_data(&e, ISAKMP_NP_HASH, h20, 20);
+	isakmp_put_data(&e, ISAKMP_NP_NONCE, h20, 16);
+	isakmp_put_data(&e, 200, "xyz", 3);		/* unknown: skipped, still hashed */
+	len = isakmp_enc_finish(&e);
+	/* as if decrypted: 5 bytes of padding after the chain */
+	memset(out + len, 0, 5);
+	assert_int_equal(isakmp_decode_hdr(out, len, &m.hdr), ISAKMP_OK);
+	assert_int_equal(isakmp_decode_chain(&m, ISAKMP_NP_HASH, out + ISAKMP_HDR_LEN,
+					     len - ISAKMP_HDR_LEN + 5, true), ISAKMP_OK);
+	assert_int_equal(m.skipped, 1);
+	assert_int_equal(isakmp_hashed(&m, &hash, &hlen, &rest, &rlen), ISAKMP_OK);
+	assert_int_equal(hlen, 20);
+	assert_int_equal(hash[0], 0xab);
+	assert_ptr_equal(rest, out + ISAKMP_HDR_LEN + 24);
+	assert_int_equal(rlen, 20 + 7);			/* NONCE and the unknown payload */
+	/* a HASH alone covers nothing */
+	out[ISAKMP_HDR_LEN] = ISAKMP_NP_NONE;
+	assert_int_equal(isakmp_decode_chain(&m, ISAKMP_NP_HASH, out + ISAKMP_HDR_LEN, 24, false),
+			 ISAKMP_OK);
+	assert_int_equal(isakmp_hashed(&m, &hash, &hlen, &rest, &rlen), ISAKMP_OK);
+	assert_int_equal(rlen, 0);
+	/* HASH not first */
+	assert_int_equal(isakmp_decode_chain(&m, ISAKMP_NP_NONCE, out + ISAKMP_HDR_LEN + 24,
+					     27, false), ISAKMP_OK);
+	assert_int_equal(isakmp_hashed(&m, &hash, &hlen, &rest, &rlen), ISAKMP_E_HASH_FIRST);
+	assert_int_equal(isakmp_decode(mm1, sizeof(mm1), &m), ISAKMP_OK);
+	assert_int_equal(isakmp_hashed(&m, &hash, &hlen, &rest, &rlen), ISAKMP_E_HASH_FIRST);
+}
+
 /* ---- one reject test per malformed-length case ---- */
 
 static void test_reject_datagram_shorter_than_header(void **state)
@@ -1187,6 +1231,7 @@ int main(void)
 		cmocka_unit_test(test_nonce_length),
 		cmocka_unit_test(test_id_ipv4),
 		cmocka_unit_test(test_vendor_ids),
+		cmocka_unit_test(test_hashed_span),
 		cmocka_unit_test(test_reject_datagram_shorter_than_header),
 		cmocka_unit_test(test_reject_header_length_below_header),
 		cmocka_unit_test(test_reject_header_length_beyond_datagram),

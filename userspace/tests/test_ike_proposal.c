@@ -677,6 +677,44 @@ static void test_p2_proposal_shapes(void **state)
 	assert_int_equal(ike_p2_select(NULL, &o1.sa, 0, &c), IKE_SEL_INVAL);
 }
 
+static void test_esp_key_sizes(void **state)
+{
+	static const struct {
+		uint8_t esp;
+		uint16_t keybits, auth;
+		int ret;
+		size_t enc, auth_len;
+	} t[] = {
+		{ ESP_DES, 0, IPSEC_AUTH_HMAC_MD5, 0, 8, 16 },
+		{ ESP_3DES, 0, IPSEC_AUTH_HMAC_SHA1, 0, 24, 20 },
+		{ ESP_3DES, 192, IPSEC_AUTH_HMAC_SHA1, 0, 24, 20 },
+		{ ESP_AES_CBC, 128, IPSEC_AUTH_HMAC_SHA1, 0, 16, 20 },
+		{ ESP_AES_CBC, 256, IPSEC_AUTH_HMAC_SHA2_256, 0, 32, 32 },
+		{ ESP_AES_CBC, 192, IPSEC_AUTH_HMAC_SHA2_512, 0, 24, 64 },
+		{ ESP_AES_GCM_16, 128, IPSEC_AUTH_NONE, 0, 20, 0 },	/* key + salt */
+		{ ESP_AES_GCM_8, 256, IPSEC_AUTH_NONE, 0, 36, 0 },
+		{ ESP_AES_CBC, 0, IPSEC_AUTH_HMAC_SHA1, -1, 0, 0 },	/* AES needs a length */
+		{ ESP_AES_CBC, 128, IPSEC_AUTH_NONE, -1, 0, 0 },	/* CBC needs integrity */
+		{ ESP_AES_GCM_16, 128, IPSEC_AUTH_HMAC_SHA1, -1, 0, 0 },
+		{ ESP_3DES, 128, IPSEC_AUTH_HMAC_SHA1, -1, 0, 0 },
+		{ ESP_NULL, 0, IPSEC_AUTH_HMAC_SHA1, -1, 0, 0 },
+		{ ESP_AES_CBC, 128, IPSEC_AUTH_DES_MAC, -1, 0, 0 },
+	};
+	size_t enc, auth;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		enc = auth = 99;
+		assert_int_equal(ike_esp_key_sizes(t[i].esp, t[i].keybits, t[i].auth, &enc, &auth),
+				 t[i].ret);
+		if (t[i].ret)
+			continue;
+		assert_int_equal(enc, t[i].enc);
+		assert_int_equal(auth, t[i].auth_len);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -699,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_p2_legacy_document_profile),
 		cmocka_unit_test(test_p2_priority_and_key_lengths),
 		cmocka_unit_test(test_p2_proposal_shapes),
+		cmocka_unit_test(test_esp_key_sizes),
 	};
 
 	return cmocka_run_group_tests_name("ike_proposal", tests, NULL, NULL);
