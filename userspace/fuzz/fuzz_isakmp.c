@@ -55,7 +55,15 @@ static void reply_roundtrip(const struct isakmp_sa *sa, unsigned int prop, unsig
 static void payloads(const struct isakmp_msg *m)
 {
 	static struct isakmp_sa sa;
+	const uint8_t *hash, *rest;
 	unsigned int i, j;
+	uint16_t hlen;
+	size_t rlen;
+
+	/* the hashed span must lie inside the chain */
+	if (isakmp_hashed(m, &hash, &hlen, &rest, &rlen) == ISAKMP_OK &&
+	    (rest < m->chain || rest + rlen != m->chain_end))
+		abort();
 
 	for (i = 0; i < m->n; i++) {
 		const struct isakmp_payload *pl = &m->pl[i];
