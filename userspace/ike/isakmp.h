@@ -395,7 +395,7 @@ enum isakmp_err {
 	ISAKMP_E_WRONG_TYPE = -32,		/* payload passed to the wrong decoder */
 	ISAKMP_E_NO_SPACE = -33,		/* encoder: output buffer too small */
 	ISAKMP_E_NESTING = -34,			/* encoder: begin/end mismatched */
-	ISAKMP_E_INVAL = -35,			/* encoder: argument out of range */
+	ISAKMP_E_INVAL = -35,			/* bad argument or encoder misuse */
 	ISAKMP_E_NONCE_LEN = -36,		/* nonce outside 8..256 bytes */
 	ISAKMP_E_ID_LEN = -37,			/* ID data length wrong for its type */
 	ISAKMP_E_ID_TYPE = -38,			/* ID type is not an IPv4 one */
@@ -461,7 +461,8 @@ int isakmp_decode_hdr(const uint8_t *p, size_t len, struct isakmp_hdr *h);
  * Whole message: header, and the payload chain if the message is not
  * encrypted. For an encrypted one this returns ISAKMP_ENCRYPTED (> 0) with the
  * header and body filled in; decrypt body and call isakmp_decode_chain() on
- * the plaintext with pad_ok set (RFC 2409 5.3 lets the sender pad).
+ * the plaintext with pad_ok set (RFC 2409 5.3 lets the sender pad), which is
+ * what ike_msg_decrypt() in crypto.h does.
  */
 int isakmp_decode(const uint8_t *p, size_t len, struct isakmp_msg *m);
 int isakmp_decode_chain(struct isakmp_msg *m, uint8_t first_np, const uint8_t *p, size_t len,
