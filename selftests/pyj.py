@@ -1,19 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""pyj.py EXPR: evaluate a Python expression over JSON read from stdin (bound to d).
+"""pyj.py [-l] EXPR: evaluate a Python expression over JSON read from stdin (bound to d).
 
-Accepts one JSON document or one per line (then d is the list of them), so tests
-can pick values out of `espgw -j ...` output without jq:
+-l reads one JSON document per line (espgw monitor -j) and binds d to their list;
+otherwise stdin is one document. For picking values out of `espgw -j ...` in tests:
   espgw -j -s sa show | pyj.py "[s['stats']['packets'] for s in d if s['spi'] == 0x1001][0]"
 """
 import json
 import sys
 
+args = sys.argv[1:]
+lines = args[:1] == ["-l"]
+if lines:
+    args = args[1:]
 text = sys.stdin.read()
-try:
-    d = json.loads(text)
-except json.JSONDecodeError:
-    d = [json.loads(line) for line in text.splitlines() if line.strip()]
-if isinstance(d, dict) and len(sys.argv) > 2 and sys.argv[2] == "--list":
-    d = [d]
-print(eval(sys.argv[1], {"d": d}))
+d = [json.loads(x) for x in text.splitlines() if x.strip()] if lines else json.loads(text)
+print(eval(args[0], {"d": d}))

@@ -128,7 +128,7 @@ n_inside ping -c12 -i0.2 -W1 $CLIENT_VIP >$cap.ping 2>&1
 sleep 1
 kill $mpid
 wait $mpid 2>/dev/null
-kinds=$("$ROOT/selftests/pyj.py" "' '.join(e['sa']['expire_kind'] for e in d if e['event'] == 'expire' and e['sa']['spi'] == $SPI_OUT)" <$cap.ev 2>&1)
+kinds=$("$ROOT/selftests/pyj.py" -l "' '.join(e['sa']['expire_kind'] for e in d if e['event'] == 'expire' and e['sa']['spi'] == $SPI_OUT)" <$cap.ev 2>&1)
 [ "$kinds" = "soft hard" ] && ok "espgw monitor -j shows soft then hard expiry" ||
 	fail "soft then hard expiry events" "got: $kinds" "$(cat $cap.ev)"
 rx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' $cap.ping)

@@ -304,18 +304,46 @@ def gen_names_h(s):
             n = len(d["entries"])
             o.append(f"/* {d['name']}: index is the {'bit number' if d['type'] == 'flags' else 'value'} */")
             o.append(f"extern const char *const {c_lower(s.name, d['name'])}_names[{n}];")
+    o += ["", "/* Attribute names of a set by id, and the set each nest attribute opens. */",
+          "struct espgw_attr_set {", "\tconst char *name;", "\tconst char *const *names;",
+          "\tconst struct espgw_attr_set *const *nested;", "\tunsigned int n;", "};", ""]
+    for sname in s.sets:
+        o.append(f"extern const struct espgw_attr_set {c_lower(s.name, sname)}_attr_set;")
+    o += ["", "/* by ESPGW_CMD_*: the attribute set of the command's messages */",
+          f"extern const struct espgw_attr_set *const espgw_cmd_attr_sets[{len(s.ops) + 1}];"]
     o += ["", "#endif", ""]
     return "\n".join(o)
 
 
 def gen_names_c(s):
-    o = [LICENSE_KMOD, BANNER, "", '#include "names-gen.h"', ""]
+    o = [LICENSE_KMOD, BANNER, "", "#include <stddef.h>", "", '#include "names-gen.h"', ""]
     for d in s.defs.values():
         if d["type"] in ("enum", "flags"):
             o.append(f"const char *const {c_lower(s.name, d['name'])}_names[{len(d['entries'])}] = {{")
             for i, (name, v, _) in enumerate(s.enum_values(d)):
                 o.append(f'\t[{i if d["type"] == "flags" else v}] = "{name}",')
             o += ["};", ""]
+    for sname, st in s.sets.items():
+        n = max(a["value"] for a in st["attributes"]) + 1
+        cn = c_lower(s.name, sname)
+        o.append(f"static const char *const {cn}_names[{n}] = {{")
+        o += [f'\t[{a["value"]}] = "{a["name"]}",' for a in st["attributes"]]
+        o += ["};", ""]
+    for sname, st in s.sets.items():
+        cn = c_lower(s.name, sname)
+        n = max(a["value"] for a in st["attributes"]) + 1
+        nests = [a for a in st["attributes"] if a["type"] == "nest"]
+        if nests:
+            o.append(f"static const struct espgw_attr_set *const {cn}_nested[{n}] = {{")
+            o += [f'\t[{a["value"]}] = &{c_lower(s.name, a["nested-attributes"])}_attr_set,'
+                  for a in nests]
+            o += ["};", ""]
+        o += [f"const struct espgw_attr_set {cn}_attr_set = {{", f'\t.name = "{sname}",',
+              f"\t.names = {cn}_names,", f"\t.nested = {cn + '_nested' if nests else 'NULL'},",
+              f"\t.n = {n},", "};", ""]
+    o.append(f"const struct espgw_attr_set *const espgw_cmd_attr_sets[{len(s.ops) + 1}] = {{")
+    o += [f"\t[{op['value']}] = &{c_lower(s.name, op['attribute-set'])}_attr_set," for op in s.ops]
+    o += ["};", ""]
     return "\n".join(o)
 
 

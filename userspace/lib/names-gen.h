@@ -21,4 +21,24 @@ extern const char *const espgw_enc_alg_names[6];
 /* auth-alg: index is the value */
 extern const char *const espgw_auth_alg_names[4];
 
+/* Attribute names of a set by id, and the set each nest attribute opens. */
+struct espgw_attr_set {
+	const char *name;
+	const char *const *names;
+	const struct espgw_attr_set *const *nested;
+	unsigned int n;
+};
+
+extern const struct espgw_attr_set espgw_info_attr_set;
+extern const struct espgw_attr_set espgw_selector_attr_set;
+extern const struct espgw_attr_set espgw_lifetime_attr_set;
+extern const struct espgw_attr_set espgw_sa_stats_attr_set;
+extern const struct espgw_attr_set espgw_sa_attr_set;
+extern const struct espgw_attr_set espgw_policy_attr_set;
+extern const struct espgw_attr_set espgw_stats_attr_set;
+extern const struct espgw_attr_set espgw_flush_attr_set;
+
+/* by ESPGW_CMD_*: the attribute set of the command's messages */
+extern const struct espgw_attr_set *const espgw_cmd_attr_sets[13];
+
 #endif

@@ -10,7 +10,9 @@
 
 #include <linux/espgw.h>
 
+#include "names-gen.h"
 #include "nl.h"
+#include "util.h"
 
 int espgw_nl_open(struct espgw_nl *nl)
 {
@@ -92,6 +94,74 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * Note where each attribute (and nested attribute) of the request sits, so an
+ * NLMSGERR_ATTR_OFFS in the answer can be named after the request is wiped.
+ */
+static void index_attrs(struct espgw_nl *nl, const struct nlmsghdr *h)
+{
+	const struct genlmsghdr *g = nlmsg_data(h);
+	const struct espgw_attr_set *set;
+	const char *base = (const char *)h;
+	const size_t max = ARRAY_SIZE(nl->attrs);
+	struct nlattr *a, *na;
+	int rem, nrem;
+
+	nl->n_attrs = 0;
+	nl->cmd = g->cmd;
+	set = g->cmd < ARRAY_SIZE(espgw_cmd_attr_sets) ? espgw_cmd_attr_sets[g->cmd] : NULL;
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
+		short parent = (short)nl->n_attrs;
+		unsigned int type = nla_type(a);
+
+		if (nl->n_attrs >= max)
+			return;
+		nl->attrs[nl->n_attrs++] = (struct espgw_nl_attr){
+			(unsigned int)((const char *)a - base), (unsigned short)type, -1 };
+		if (!set || !set->nested || type >= set->n || !set->nested[type])
+			continue;
+		nla_for_each_nested(na, a, nrem) {
+			if (nl->n_attrs >= max)
+				return;
+			nl->attrs[nl->n_attrs++] = (struct espgw_nl_attr){
+				(unsigned int)((const char *)na - base), (unsigned short)nla_type(na),
+				parent };
+		}
+	}
+}
+
+static const char *attr_name(const struct espgw_attr_set *set, unsigned int type)
+{
+	return set && type < set->n && set->names[type] ? set->names[type] : NULL;
+}
+
+/* "replay-window", or "selector src-prefix-len" for a nested one */
+static void name_bad_attr(struct espgw_nl *nl, uint32_t off)
+{
+	const struct espgw_attr_set *set = nl->cmd < ARRAY_SIZE(espgw_cmd_attr_sets) ?
+					   espgw_cmd_attr_sets[nl->cmd] : NULL;
+	const struct espgw_nl_attr *a = NULL;
+	const char *outer, *inner;
+	unsigned int i;
+
+	for (i = 0; i < nl->n_attrs; i++)
+		if (nl->attrs[i].off == off)
+			a = &nl->attrs[i];
+	if (!a || !set)
+		return;
+	if (a->parent < 0) {
+		outer = attr_name(set, a->type);
+		if (outer)
+			snprintf(nl->bad_attr, sizeof(nl->bad_attr), "%s", outer);
+		return;
+	}
+	outer = attr_name(set, nl->attrs[a->parent].type);
+	inner = set->nested && nl->attrs[a->parent].type < set->n ?
+		attr_name(set->nested[nl->attrs[a->parent].type], a->type) : NULL;
+	if (outer && inner)
+		snprintf(nl->bad_attr, sizeof(nl->bad_attr), "%s %s", outer, inner);
+}
+
 /* Pull NLMSGERR_ATTR_MSG out of an error message (NETLINK_EXT_ACK + CAP_ACK). */
 static void ext_ack_msg(struct espgw_nl *nl, struct nlmsgerr *e)
 {
@@ -111,6 +181,8 @@ static void ext_ack_msg(struct espgw_nl *nl, struct nlmsgerr *e)
 		return;
 	if (tb[NLMSGERR_ATTR_MSG])
 		nla_strlcpy(nl->ext_msg, tb[NLMSGERR_ATTR_MSG], sizeof(nl->ext_msg));
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) == sizeof(uint32_t))
+		name_bad_attr(nl, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
 }
 
 static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -133,7 +205,9 @@ int espgw_nl_call(struct espgw_nl *nl, struct nl_msg *msg, espgw_nl_reply_cb cb,
 	int ret;
 
 	nl->ext_msg[0] = '\0';
+	nl->bad_attr[0] = '\0';
 	nlmsg_hdr(msg)->nlmsg_type = (uint16_t)nl->family;
+	index_attrs(nl, nlmsg_hdr(msg));
 	cbs = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cbs) {
 		nlmsg_free(msg);

@@ -11,6 +11,16 @@ struct espgw_nl {
 	int family;
 	/* the kernel's extended-ack message for the last failed request */
 	char ext_msg[256];
+	/* the attribute the kernel pointed at (NLMSGERR_ATTR_OFFS), by name: "replay-window" */
+	char bad_attr[64];
+	/* where each attribute of the request in flight was: offset, type, parent index */
+	struct espgw_nl_attr {
+		unsigned int off;
+		unsigned short type;
+		short parent;
+	} attrs[48];
+	unsigned int n_attrs;
+	unsigned char cmd;
 };
 
 typedef int (*espgw_nl_reply_cb)(struct nl_msg *msg, void *arg);

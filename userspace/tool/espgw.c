@@ -104,8 +104,9 @@ void tool_nl_error(const struct espgw_nl *nl, const char *what, int err)
 		reason = "not found";
 	else if (err == -EEXIST)
 		reason = "already exists";
-	fprintf(stderr, "espgw: %s: %s%s%s\n", what, reason, nl->ext_msg[0] ? ": " : "",
-		nl->ext_msg);
+	fprintf(stderr, "espgw: %s: %s%s%s%s%s%s\n", what, reason, nl->ext_msg[0] ? ": " : "",
+		nl->ext_msg, nl->bad_attr[0] ? " (attribute '" : "", nl->bad_attr,
+		nl->bad_attr[0] ? "')" : "");
 }
 
 int tool_arg_error(const struct argerr *e)
