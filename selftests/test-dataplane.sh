@@ -42,4 +42,18 @@ for alg in ${DATAPLANE_ALGS:-$ALGS}; do
 		fail "$alg: no auth failures or errors under TCP" "auth_fail=$auth errors=$errs"
 	tunnel_down
 done
+
+# The gateway's own traffic is covered too, and the inner DSCP shows outside.
+cap=/tmp/espgw-dp.$$
+tunnel_up gcm128 >/dev/null 2>&1 || fail "tunnel set up (local traffic)"
+check "the gateway itself pings the client through the tunnel" \
+	n_gw ping -c3 -i0.2 -W5 -I $GW_IN $CLIENT_VIP
+n_gw timeout 15 tcpdump -i out -n -v -l -c 1 "esp and dst $CLIENT" >$cap 2>/dev/null &
+tpid=$!
+sleep 2
+n_inside ping -c1 -W5 -Q 0xb8 $CLIENT_VIP >/dev/null
+wait $tpid
+check_match "the ESP packet carries the inner DSCP (EF, tos 0xb8)" 'tos 0xb8' cat $cap
+rm -f $cap
+tunnel_down
 exit 0
