@@ -30,7 +30,7 @@ TEST_BIN := $(TEST_SRC:userspace/tests/%.c=$(B)/tests/%)
 
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/espgw.h
 
-.PHONY: all module userspace tests unit regen regen-check deps check demo sparse clean help
+.PHONY: all module userspace tests unit fuzz regen regen-check deps check demo sparse clean help
 all: module userspace
 
 help:
@@ -40,6 +40,7 @@ help:
 	@echo "make demo     boot a VM and show espgw at work in the document's topology"
 	@echo "make unit     userspace unit tests on the host"
 	@echo "make sparse   module build with W=1 C=1 (sparse)"
+	@echo "make fuzz     libFuzzer on the ISAKMP decoder for FUZZ_TIME seconds (default 300)"
 	@echo "make regen    regenerate uapi header, kernel policies, docs from uapi/espgw.yaml"
 
 # The module is built in a per-kernel copy of kmod/ so that builds for 6.1 and
@@ -86,6 +87,18 @@ tests: $(TEST_BIN)
 # Userspace unit tests (cmocka, TAP output), summarised by scripts/tap-count.
 unit: tests $(B)/bin/espgw
 	$(Q)scripts/unit.sh $(TEST_BIN)
+
+# libFuzzer on the ISAKMP decoder (ASan + UBSan), seeded with real packets.
+FUZZ_TIME ?= 300
+$(B)/fuzz/fuzz_isakmp: userspace/fuzz/fuzz_isakmp.c $(wildcard userspace/ike/*.c userspace/ike/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuserspace/ike -Iuserspace/lib \
+		-o $@ userspace/fuzz/fuzz_isakmp.c $(wildcard userspace/ike/*.c) -lssl -lcrypto
+
+fuzz: $(B)/fuzz/fuzz_isakmp
+	$(Q)mkdir -p $(B)/fuzz/corpus
+	$(Q)$< -max_total_time=$(FUZZ_TIME) -max_len=4096 $(B)/fuzz/corpus userspace/fuzz/corpus/isakmp
 
 regen:
 	$(Q)/usr/bin/python3 uapi/gen.py

@@ -23,7 +23,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 
-BASE_PKGS="build-essential make gcc pkg-config sparse python3 python3-yaml git
+BASE_PKGS="build-essential make gcc clang pkg-config sparse python3 python3-yaml git
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static
