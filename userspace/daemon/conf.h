@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * espgwd.conf: the gateway's configuration, in the words of the source
+ * document's router configuration (Cisco IOS crypto commands), so that a
+ * router's configuration maps to it one line to one line. docs/espgwd.conf.5
+ * is the reference; docs/examples/cisco-14123.conf the document's own.
+ */
+#ifndef _ESPGW_CONF_H_
+#define _ESPGW_CONF_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "proposal.h"
+
+#define CONF_NAME_MAX	32
+#define CONF_MAX_POLICIES 32
+#define CONF_MAX_TSETS	16
+#define CONF_MAX_TRANSFORMS 4	/* per transform set: one ESP encryption (+ one auth) */
+#define CONF_MAX_NETS	32
+#define CONF_MAX_PSKS	256
+#define CONF_MAX_POOLS	16
+#define CONF_MAX_RANGES	8
+
+/* An IPv4 prefix, host byte order, addr already masked. */
+struct conf_net {
+	uint32_t addr;
+	uint8_t plen;
+};
+
+/* "crypto isakmp key SECRET address A.B.C.D [MASK]": 0.0.0.0/0 is the wildcard. */
+struct conf_psk {
+	struct conf_net peer;
+	char *key;		/* NUL-terminated, heap; wiped by conf_free() */
+	size_t keylen;
+	int line;
+};
+
+/* "crypto ipsec transform-set NAME esp-des esp-md5-hmac" */
+struct conf_tset {
+	char name[CONF_NAME_MAX];
+	struct ike_p2_transform t;	/* one ESP transform: encryption + auth */
+	int line;
+};
+
+/* One entry of "crypto dynamic-map NAME SEQ": what a client may get in phase 2. */
+struct conf_dynmap {
+	char name[CONF_NAME_MAX];
+	unsigned int seq;
+	/* "set transform-set A [B ...]", in preference order (indices into conf.tsets) */
+	unsigned int tsets[CONF_MAX_TSETS];
+	size_t ntsets;
+	uint16_t pfs_group;	/* "set pfs group2" -> IKE_GROUP_MODP1024; 0 = PFS not required */
+	uint64_t life_sec;	/* "set security-association lifetime seconds N"; 0 = global */
+	uint64_t life_kb;	/* "... kilobytes N"; 0 = global */
+	/* the inside networks a client may reach: "match address ACL" (the source
+	 * side of the ACL's permit entries) and/or "set local-network A.B.C.D MASK" */
+	struct conf_net nets[CONF_MAX_NETS];
+	size_t nnets;
+	int line;
+};
+
+/* "ip local pool NAME FIRST [LAST]" (several lines with one name add ranges) */
+struct conf_pool {
+	char name[CONF_NAME_MAX];
+	struct { uint32_t first, last; } ranges[CONF_MAX_RANGES];	/* host order */
+	size_t nranges;
+	int line;
+};
+
+enum conf_modecfg {
+	CONF_MODECFG_NONE = 0,
+	CONF_MODECFG_INITIATE = 1,	/* "crypto map M client configuration address initiate" */
+	CONF_MODECFG_RESPOND = 2,	/* "... respond"; both may be set */
+};
+
+struct conf {
+	/* "espgw legacy" (espgw's own line): allow DES, 3DES, MD5, group 1; warn loudly */
+	bool legacy;
+	/* "crypto isakmp policy N" blocks, sorted by N (lower first) */
+	struct ike_p1_policy policies[CONF_MAX_POLICIES];
+	unsigned int policy_prio[CONF_MAX_POLICIES];
+	size_t npolicies;
+	struct conf_psk psks[CONF_MAX_PSKS];
+	size_t npsks;
+	struct conf_tset tsets[CONF_MAX_TSETS];
+	size_t ntsets;
+	/* the dynamic map the crypto map uses ("crypto map M 10 ipsec-isakmp dynamic D") */
+	struct conf_dynmap dynmap;
+	bool have_dynmap;
+	/* "crypto ipsec security-association lifetime seconds|kilobytes N" */
+	uint64_t sa_life_sec;		/* default 3600 */
+	uint64_t sa_life_kb;		/* default 4608000 */
+	struct conf_pool pools[CONF_MAX_POOLS];
+	size_t npools;
+	/* "crypto isakmp client configuration address-pool local NAME" -> index, -1 none */
+	int isakmp_pool;
+	unsigned int modecfg;		/* enum conf_modecfg bits */
+	char crypto_map[CONF_NAME_MAX];
+	/* what conf_warning() returns: NUL-separated messages, heap, freed by conf_free() */
+	char *warnings;
+	size_t warnings_len;
+};
+
+/*
+ * Read path into c. On failure returns -1 and writes "path:line: what is
+ * wrong" into err (errlen bytes); nothing is left allocated. A missing
+ * mandatory piece (no isakmp policy, no key, no transform set, no dynamic
+ * map, no protected network) is an error with the line of the block at fault
+ * (or line 0 when there is none at all).
+ */
+int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
+/* The same from a string (tests); name is used in messages. */
+int conf_parse(const char *name, const char *text, struct conf *c, char *err, size_t errlen);
+/* Wipes the keys and frees what conf_load allocated. */
+void conf_free(struct conf *c);
+/* The most specific key for a peer (host order), NULL when none covers it. */
+const struct conf_psk *conf_psk_lookup(const struct conf *c, uint32_t peer);
+/* Warnings to log at start (legacy algorithms in use...), one per call; NULL when done. */
+const char *conf_warning(const struct conf *c, size_t *iter);
+/*
+ * 'espgwd -t': load path, print to out the error, or the warnings and a one-line
+ * summary ("path: OK: ..."). Returns the exit status: 0 good, 1 bad.
+ */
+int conf_check(const char *path, FILE *out);
+
+#endif /* _ESPGW_CONF_H_ */

@@ -1,0 +1,824 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * espgwd.conf: the document's configuration (the shipped example, and the
+ * router's configuration pasted as the document prints it), every error with
+ * its exact "name:line: message", defaults, key lookup, legacy gating,
+ * warnings for the router lines espgwd ignores.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "conf.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static struct conf C;
+static char ERR[512];
+
+/* The example lives in docs/; the tests run from the top of the tree (make unit). */
+static const char *example_path(void)
+{
+	static const char *const cand[] = {
+		"docs/examples/cisco-14123.conf",
+		"../docs/examples/cisco-14123.conf",
+		"../../docs/examples/cisco-14123.conf",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
+		if (access(cand[i], R_OK) == 0)
+			return cand[i];
+	return cand[0];
+}
+
+static int parse(const char *text)
+{
+	return conf_parse("t.conf", text, &C, ERR, sizeof(ERR));
+}
+
+static void ok(const char *text)
+{
+	if (parse(text))
+		fail_msg("unexpected error: %s", ERR);
+}
+
+static void bad(const char *text, const char *want)
+{
+	if (!parse(text)) {
+		conf_free(&C);
+		fail_msg("accepted, expected: %s", want);
+	}
+	assert_string_equal(ERR, want);
+	/* nothing is left behind */
+	assert_int_equal(C.npsks, 0);
+	assert_null(C.warnings);
+}
+
+/* the warnings, joined with '|' */
+static const char *warnings(void)
+{
+	static char buf[4096];
+	const char *w;
+	size_t it = 0;
+
+	buf[0] = 0;
+	while ((w = conf_warning(&C, &it))) {
+		if (buf[0])
+			strcat(buf, "|");
+		strcat(buf, w);
+	}
+	return buf;
+}
+
+/* ------------------------------------------------- the document's config */
+
+#define LEGACY_DOC "in use: the default encryption des in isakmp policy 1, hash md5 in isakmp " \
+	"policy 1, the default group 1 in isakmp policy 1, esp-des in transform-set trans1, " \
+	"esp-md5-hmac in transform-set trans1"
+
+static void check_document(void)
+{
+	assert_true(C.legacy);
+	assert_int_equal(C.npolicies, 1);
+	assert_int_equal(C.policy_prio[0], 1);
+	assert_int_equal(C.policies[0].enc, IKE_ENC_DES);
+	assert_int_equal(C.policies[0].keybits, 0);
+	assert_int_equal(C.policies[0].hash, IKE_HASH_MD5);
+	assert_int_equal(C.policies[0].auth, IKE_AUTH_PSK);
+	assert_int_equal(C.policies[0].group, IKE_GROUP_MODP768);
+	assert_int_equal(C.policies[0].lifetime, 86400);
+
+	assert_int_equal(C.npsks, 1);
+	assert_int_equal(C.psks[0].peer.addr, 0);
+	assert_int_equal(C.psks[0].peer.plen, 0);
+	assert_string_equal(C.psks[0].key, "cisco123");
+	assert_int_equal(C.psks[0].keylen, 8);
+
+	assert_int_equal(C.ntsets, 1);
+	assert_string_equal(C.tsets[0].name, "trans1");
+	assert_int_equal(C.tsets[0].t.esp, ESP_DES);
+	assert_int_equal(C.tsets[0].t.keybits, 0);
+	assert_int_equal(C.tsets[0].t.auth, IPSEC_AUTH_HMAC_MD5);
+
+	assert_true(C.have_dynmap);
+	assert_string_equal(C.dynmap.name, "dynmap");
+	assert_int_equal(C.dynmap.seq, 10);
+	assert_int_equal(C.dynmap.ntsets, 1);
+	assert_int_equal(C.dynmap.tsets[0], 0);
+	assert_int_equal(C.dynmap.pfs_group, 0);
+	assert_int_equal(C.dynmap.life_sec, 0);
+	assert_int_equal(C.dynmap.life_kb, 0);
+	assert_int_equal(C.dynmap.nnets, 1);
+	assert_int_equal(C.dynmap.nets[0].addr, IP(10, 2, 2, 0));
+	assert_int_equal(C.dynmap.nets[0].plen, 24);
+
+	assert_int_equal(C.sa_life_sec, 3600);
+	assert_int_equal(C.sa_life_kb, 4608000);
+	assert_int_equal(C.npools, 1);
+	assert_string_equal(C.pools[0].name, "ourpool");
+	assert_int_equal(C.pools[0].nranges, 1);
+	assert_int_equal(C.pools[0].ranges[0].first, IP(10, 2, 1, 1));
+	assert_int_equal(C.pools[0].ranges[0].last, IP(10, 2, 1, 254));
+	assert_int_equal(C.isakmp_pool, 0);
+	assert_int_equal(C.modecfg, CONF_MODECFG_INITIATE | CONF_MODECFG_RESPOND);
+	assert_string_equal(C.crypto_map, "intmap");
+}
+
+static void test_example_file(void **state)
+{
+	(void)state;
+	if (conf_load(example_path(), &C, ERR, sizeof(ERR)))
+		fail_msg("%s", ERR);
+	check_document();
+	assert_int_equal(C.policies[0].lifetime, 86400);
+	assert_int_equal(C.psks[0].line, 40);
+	assert_string_equal(warnings(),
+			    "legacy algorithms enabled ('espgw legacy', line 27): DES, 3DES, MD5 and "
+			    "DH group 1 are accepted, though broken; " LEGACY_DOC);
+	conf_free(&C);
+	assert_int_equal(C.npsks, 0);
+	assert_null(C.warnings);
+}
+
+/* The router's configuration as the document prints it (flush left, as it
+ * came out of the PDF), with the two lines espgwd needs added at the end of
+ * their block. */
+static const char doc_router[] =
+	"Current configuration:\n"
+	"!\n"
+	"version 12.0\n"
+	"service timestamps debug uptime\n"
+	"service timestamps log uptime\n"
+	"no service password-encryption\n"
+	"!\n"
+	"hostname Router\n"
+	"!\n"
+	"enable secret 5 $1$v5OP$mPuiEQn8ULa8hVMYVOVlD.\n"
+	"enable password ww\n"
+	"!\n"
+	"ip subnet-zero\n"
+	"!\n"
+	"cns event-service server\n"
+	"!\n"
+	"\n"
+	"!--- IKE configuration.\n"
+	"\n"
+	"crypto isakmp policy 1\n"
+	"hash md5\n"
+	"authentication pre-share\n"
+	"crypto isakmp key cisco123 address 0.0.0.0\n"
+	"crypto isakmp client configuration address-pool local ourpool\n"
+	"!\n"
+	"\n"
+	"!--- IPSec configuration.\n"
+	"\n"
+	"crypto ipsec transform-set trans1 esp-des esp-md5-hmac\n"
+	"!\n"
+	"crypto dynamic-map dynmap 10\n"
+	"set transform-set trans1\n"
+	"set local-network 10.2.2.0 255.255.255.0\n"
+	"!\n"
+	"crypto map intmap client configuration address initiate\n"
+	"crypto map intmap client configuration address respond\n"
+	"crypto map intmap 10 ipsec-isakmp dynamic dynmap\n"
+	"!\n"
+	"interface Ethernet0\n"
+	"ip address 201.70.32.101 255.255.255.0\n"
+	"no ip directed-broadcast\n"
+	"ip nat outside\n"
+	"no ip route-cache\n"
+	"no ip mroute-cache\n"
+	"crypto map intmap\n"
+	"!\n"
+	"interface Serial1\n"
+	"ip address 10.2.2.1 255.255.255.0\n"
+	"no ip directed-broadcast\n"
+	"ip nat inside\n"
+	"!\n"
+	"\n"
+	"ip local pool ourpool 10.2.1.1 10.2.1.254\n"
+	"ip nat pool outsidepool 201.70.32.150 201.70.32.160 netmask 255.255.255.0\n"
+	"\n"
+	"!--- Except the private network to private network traffic\n"
+	"!--- from the NAT process.\n"
+	"\n"
+	"ip nat inside source route-map nonat pool outsidepool\n"
+	"ip classless\n"
+	"ip route 0.0.0.0 0.0.0.0 201.70.32.1\n"
+	"no ip http server\n"
+	"\n"
+	"!--- Except the private network to private network traffic\n"
+	"!--- from the NAT process.\n"
+	"\n"
+	"access-list 101 deny ip 10.2.2.0 0.0.0.255 10.2.1.0 0.0.0.255\n"
+	"access-list 101 permit ip 10.2.2.0 0.0.0.255 any\n"
+	"route-map nonat permit 10\n"
+	"match ip address 101\n"
+	"!\n"
+	"line con 0\n"
+	"transport input none\n"
+	"line aux 0\n"
+	"line vty 0 4\n"
+	"password ww\n"
+	"login\n"
+	"!\n"
+	"end\n"
+	"espgw legacy\n";
+
+static void test_document_pasted(void **state)
+{
+	(void)state;
+	ok(doc_router);
+	check_document();
+	assert_string_equal(warnings(),
+		"legacy algorithms enabled ('espgw legacy', line 80): DES, 3DES, MD5 and DH group 1 "
+		"are accepted, though broken; " LEGACY_DOC "|"
+		"ignored: Current configuration: (show running-config header)|"
+		"ignored: version 12.0 (the router's software version)|"
+		"ignored: service timestamps debug uptime (router housekeeping)|"
+		"ignored: no service password-encryption (router defaults)|"
+		"ignored: hostname Router (set the host name with hostnamectl)|"
+		"ignored: enable (the router's own passwords, not shown)|"
+		"ignored: ip subnet-zero (always so on Linux)|"
+		"ignored: cns event-service server (Cisco network services)|"
+		"ignored: interface Ethernet0 (configure with ip addr)|"
+		"ignored: ip nat outside (NAT with nftables, see docs/config-mapping.md)|"
+		"ignored: crypto map intmap on interface Ethernet0 (espgwd answers on every local "
+		"address)|"
+		"ignored: ip classless (always so on Linux)|"
+		"ignored: ip route 0.0.0.0 0.0.0.0 201.70.32.1 (configure with ip route)|"
+		"ignored: route-map nonat permit 10 (nftables rules, see docs/config-mapping.md)|"
+		"ignored: line con 0 (router consoles)|"
+		"ignored: end (end of the router's configuration)");
+	/* no secret leaks into a warning */
+	assert_null(strstr(warnings(), "ww"));
+	assert_null(strstr(warnings(), "v5OP"));
+	conf_free(&C);
+}
+
+/* The same, indented the way a router prints its running configuration. */
+static void test_document_indented(void **state)
+{
+	(void)state;
+	ok("espgw legacy\n"
+	   "crypto isakmp policy 1\n"
+	   " hash md5\n"
+	   " authentication pre-share\n"
+	   "crypto isakmp key cisco123 address 0.0.0.0\n"
+	   "crypto isakmp client configuration address-pool local ourpool\n"
+	   "crypto ipsec transform-set trans1 esp-des esp-md5-hmac\n"
+	   " mode tunnel\n"
+	   "crypto dynamic-map dynmap 10\n"
+	   " set transform-set trans1\n"
+	   " set local-network 10.2.2.0 255.255.255.0\n"
+	   "crypto map intmap client configuration address initiate\n"
+	   "crypto map intmap client configuration address respond\n"
+	   "crypto map intmap 10 ipsec-isakmp dynamic dynmap\n"
+	   "interface Ethernet0\n"
+	   " ip address 201.70.32.101 255.255.255.0\n"
+	   " crypto map intmap\n"
+	   "ip local pool ourpool 10.2.1.1 10.2.1.254\n");
+	check_document();
+	conf_free(&C);
+}
+
+/* -------------------------------------------------------------- a modern one */
+
+#define MODERN_HEAD \
+	"crypto isakmp policy 10\n" \
+	" encryption aes 256\n" \
+	" hash sha256\n" \
+	" authentication pre-share\n" \
+	" group 14\n" \
+	" lifetime 28800\n" \
+	"crypto isakmp policy 5\n" \
+	" encryption aes\n" \
+	" authentication pre-share\n" \
+	" group 2\n" \
+	"crypto isakmp key s3cret address 0.0.0.0 0.0.0.0\n" \
+	"crypto ipsec transform-set gcm esp-gcm 256\n" \
+	"crypto ipsec transform-set cbc esp-aes esp-sha-hmac\n"
+
+#define MODERN_DYNMAP \
+	"crypto dynamic-map dm 1\n" \
+	" set transform-set gcm cbc\n" \
+	" match address 150\n"
+
+#define MODERN_TAIL \
+	"crypto map vpn 10 ipsec-isakmp dynamic dm\n" \
+	"access-list 150 permit ip 10.2.2.0 0.0.0.255 10.2.1.0 0.0.0.255\n"
+
+#define MODERN MODERN_HEAD MODERN_DYNMAP MODERN_TAIL
+
+static void test_modern_and_defaults(void **state)
+{
+	(void)state;
+	ok(MODERN);
+	assert_false(C.legacy);
+	/* sorted by priority */
+	assert_int_equal(C.npolicies, 2);
+	assert_int_equal(C.policy_prio[0], 5);
+	assert_int_equal(C.policies[0].enc, IKE_ENC_AES_CBC);
+	assert_int_equal(C.policies[0].keybits, 128);
+	assert_int_equal(C.policies[0].hash, IKE_HASH_SHA1);	/* default */
+	assert_int_equal(C.policies[0].group, IKE_GROUP_MODP1024);
+	assert_int_equal(C.policies[0].lifetime, 86400);	/* default */
+	assert_int_equal(C.policy_prio[1], 10);
+	assert_int_equal(C.policies[1].keybits, 256);
+	assert_int_equal(C.policies[1].hash, IKE_HASH_SHA2_256);
+	assert_int_equal(C.policies[1].group, IKE_GROUP_MODP2048);
+	assert_int_equal(C.policies[1].lifetime, 28800);
+	/* a mask of 0.0.0.0 is the wildcard too */
+	assert_int_equal(C.npsks, 1);
+	assert_int_equal(C.psks[0].peer.plen, 0);
+	assert_int_equal(C.ntsets, 2);
+	assert_int_equal(C.tsets[0].t.esp, ESP_AES_GCM_16);
+	assert_int_equal(C.tsets[0].t.keybits, 256);
+	assert_int_equal(C.tsets[0].t.auth, IPSEC_AUTH_NONE);
+	assert_int_equal(C.tsets[1].t.esp, ESP_AES_CBC);
+	assert_int_equal(C.tsets[1].t.keybits, 128);		/* default */
+	assert_int_equal(C.tsets[1].t.auth, IPSEC_AUTH_HMAC_SHA1);
+	assert_int_equal(C.dynmap.ntsets, 2);
+	assert_int_equal(C.dynmap.tsets[0], 0);
+	assert_int_equal(C.dynmap.tsets[1], 1);
+	assert_int_equal(C.dynmap.nnets, 1);
+	assert_int_equal(C.dynmap.nets[0].addr, IP(10, 2, 2, 0));
+	assert_int_equal(C.dynmap.nets[0].plen, 24);
+	/* defaults */
+	assert_int_equal(C.dynmap.pfs_group, 0);
+	assert_int_equal(C.dynmap.life_sec, 0);
+	assert_int_equal(C.dynmap.life_kb, 0);
+	assert_int_equal(C.sa_life_sec, 3600);
+	assert_int_equal(C.sa_life_kb, 4608000);
+	assert_int_equal(C.isakmp_pool, -1);
+	assert_int_equal(C.npools, 0);
+	assert_int_equal(C.modecfg, CONF_MODECFG_NONE);
+	assert_string_equal(C.crypto_map, "vpn");
+	assert_string_equal(warnings(), "");
+	conf_free(&C);
+}
+
+static void test_lifetimes_pfs_acl_pools(void **state)
+{
+	(void)state;
+	ok(MODERN_HEAD
+	   "crypto ipsec security-association lifetime seconds 7200\n"
+	   "crypto ipsec security-association lifetime kilobytes 100000\n"
+	   "crypto dynamic-map dm 1\n"
+	   " set transform-set cbc\n"
+	   " set pfs group14\n"
+	   " set security-association lifetime seconds 1800\n"
+	   " set security-association lifetime kilobytes 50000\n"
+	   " match address 150\n"
+	   " set local-network 192.168.0.0 255.255.0.0\n"
+	   " set local-network 10.2.2.0 255.255.255.0\n"
+	   "crypto map vpn 10 ipsec-isakmp dynamic dm\n"
+	   "crypto map vpn client configuration address respond\n"
+	   "access-list 150 remark the inside\n"
+	   "access-list 150 deny ip 10.9.0.0 0.0.255.255 any\n"
+	   "access-list 150 permit ip 10.2.2.0 0.0.0.255 any\n"
+	   "access-list 150 permit ip host 10.3.3.3 10.2.1.0 0.0.0.255\n"
+	   "access-list 150 permit ip 10.4.4.77 0.0.0.63 host 10.2.1.1\n"
+	   "crypto isakmp client configuration address-pool local second\n"
+	   "ip local pool first 172.16.0.1 172.16.0.9\n"
+	   "ip local pool second 10.2.1.1 10.2.1.100\n"
+	   "ip local pool second 10.2.1.200\n");
+	assert_int_equal(C.sa_life_sec, 7200);
+	assert_int_equal(C.sa_life_kb, 100000);
+	assert_int_equal(C.dynmap.pfs_group, IKE_GROUP_MODP2048);
+	assert_int_equal(C.dynmap.life_sec, 1800);
+	assert_int_equal(C.dynmap.life_kb, 50000);
+	assert_int_equal(C.dynmap.ntsets, 1);
+	assert_int_equal(C.dynmap.tsets[0], 1);
+	/* local-network first (in file order), then the ACL's permits, once each */
+	assert_int_equal(C.dynmap.nnets, 4);
+	assert_int_equal(C.dynmap.nets[0].addr, IP(192, 168, 0, 0));
+	assert_int_equal(C.dynmap.nets[0].plen, 16);
+	assert_int_equal(C.dynmap.nets[1].addr, IP(10, 2, 2, 0));
+	assert_int_equal(C.dynmap.nets[1].plen, 24);
+	assert_int_equal(C.dynmap.nets[2].addr, IP(10, 3, 3, 3));
+	assert_int_equal(C.dynmap.nets[2].plen, 32);
+	assert_int_equal(C.dynmap.nets[3].addr, IP(10, 4, 4, 64));	/* masked */
+	assert_int_equal(C.dynmap.nets[3].plen, 26);
+	assert_int_equal(C.npools, 2);
+	assert_int_equal(C.isakmp_pool, 1);
+	assert_int_equal(C.pools[1].nranges, 2);
+	assert_int_equal(C.pools[1].ranges[1].first, IP(10, 2, 1, 200));
+	assert_int_equal(C.pools[1].ranges[1].last, IP(10, 2, 1, 200));
+	assert_int_equal(C.modecfg, CONF_MODECFG_RESPOND);
+	conf_free(&C);
+}
+
+static void test_crlf_tabs_comments(void **state)
+{
+	(void)state;
+	ok("! comment\r\n"
+	   "crypto isakmp policy 1\r\n"
+	   "\tencryption aes 192\r\n"
+	   "\t! a comment inside the block\r\n"
+	   "\tauthentication pre-share\r\n"
+	   "\tgroup 5\r\n"
+	   "crypto isakmp key 0 k address 0.0.0.0 no-xauth\r\n"
+	   "crypto ipsec transform-set t esp-sha512-hmac esp-aes 256\r\n"
+	   "crypto dynamic-map d 5\r\n"
+	   "\tset transform-set t\r\n"
+	   "\tset local-network 10.0.0.0 255.0.0.0\r\n"
+	   "crypto map m 1 ipsec-isakmp dynamic d");
+	assert_int_equal(C.policies[0].keybits, 192);
+	assert_int_equal(C.policies[0].group, IKE_GROUP_MODP1536);
+	assert_string_equal(C.psks[0].key, "k");
+	assert_int_equal(C.tsets[0].t.esp, ESP_AES_CBC);
+	assert_int_equal(C.tsets[0].t.keybits, 256);
+	assert_int_equal(C.tsets[0].t.auth, IPSEC_AUTH_HMAC_SHA2_512);
+	conf_free(&C);
+}
+
+/* ------------------------------------------------------------------ keys */
+
+static void test_psk_lookup(void **state)
+{
+	const struct conf_psk *k;
+
+	(void)state;
+	ok(MODERN
+	   "crypto isakmp key net24 address 192.0.2.0 255.255.255.0\n"
+	   "crypto isakmp key host7 address 192.0.2.7\n"
+	   "crypto isakmp key net16 address 192.0.77.1 255.255.0.0\n");
+	assert_int_equal(C.npsks, 4);
+	assert_int_equal(C.psks[3].peer.addr, IP(192, 0, 0, 0));	/* masked */
+	assert_int_equal(C.psks[3].peer.plen, 16);
+	k = conf_psk_lookup(&C, IP(192, 0, 2, 7));
+	assert_non_null(k);
+	assert_string_equal(k->key, "host7");
+	assert_int_equal(k->line, 20);
+	assert_string_equal(conf_psk_lookup(&C, IP(192, 0, 2, 8))->key, "net24");
+	assert_string_equal(conf_psk_lookup(&C, IP(192, 0, 3, 1))->key, "net16");
+	assert_string_equal(conf_psk_lookup(&C, IP(198, 51, 100, 1))->key, "s3cret");
+	assert_string_equal(conf_psk_lookup(&C, 0)->key, "s3cret");
+	conf_free(&C);
+
+	/* no wildcard: a stranger has no key */
+	ok("crypto isakmp policy 1\n authentication pre-share\n group 14\n encryption aes\n"
+	   "crypto isakmp key only address 203.0.113.9\n"
+	   "crypto ipsec transform-set t esp-gcm\n"
+	   "crypto dynamic-map d 1\n set transform-set t\n"
+	   " set local-network 10.0.0.0 255.0.0.0\n"
+	   "crypto map m 1 ipsec-isakmp dynamic d\n");
+	assert_int_equal(C.psks[0].peer.plen, 32);
+	assert_null(conf_psk_lookup(&C, IP(203, 0, 113, 8)));
+	assert_string_equal(conf_psk_lookup(&C, IP(203, 0, 113, 9))->key, "only");
+	conf_free(&C);
+}
+
+/* ---------------------------------------------------------------- legacy */
+
+static void test_legacy_gating(void **state)
+{
+	(void)state;
+	/* the document without 'espgw legacy': refused at the first legacy line */
+	bad(MODERN "crypto isakmp policy 1\n hash md5\n authentication pre-share\n",
+	    "t.conf:19: the default encryption des in isakmp policy 1 is a legacy algorithm: add "
+	    "'espgw legacy' to allow it");
+	bad(MODERN "crypto isakmp policy 1\n encryption 3des\n authentication pre-share\n"
+	    " group 2\n",
+	    "t.conf:20: encryption 3des in isakmp policy 1 is a legacy algorithm: add 'espgw "
+	    "legacy' to allow it");
+	bad(MODERN "crypto isakmp policy 1\n encryption aes\n authentication pre-share\n"
+	    " hash md5\n group 2\n",
+	    "t.conf:22: hash md5 in isakmp policy 1 is a legacy algorithm: add 'espgw legacy' "
+	    "to allow it");
+	bad(MODERN "crypto isakmp policy 1\n encryption aes\n authentication pre-share\n",
+	    "t.conf:19: the default group 1 in isakmp policy 1 is a legacy algorithm: add 'espgw "
+	    "legacy' to allow it");
+	bad(MODERN "crypto ipsec transform-set old esp-3des esp-sha-hmac\n",
+	    "t.conf:19: esp-3des in transform-set old is a legacy algorithm: add 'espgw legacy' "
+	    "to allow it");
+	bad(MODERN "crypto ipsec transform-set old esp-aes esp-md5-hmac\n",
+	    "t.conf:19: esp-md5-hmac in transform-set old is a legacy algorithm: add 'espgw "
+	    "legacy' to allow it");
+	bad(MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm cbc\n set pfs\n"
+	    " match address 150\n" MODERN_TAIL,
+	    "t.conf:16: set pfs group1 in dynamic-map dm 1 is a legacy algorithm: add 'espgw "
+	    "legacy' to allow it");
+	/* with it: accepted, and the warning says what is in use */
+	ok(MODERN "crypto ipsec transform-set old esp-3des esp-sha-hmac\nespgw legacy\n");
+	assert_true(C.legacy);
+	assert_string_equal(warnings(),
+			    "legacy algorithms enabled ('espgw legacy', line 20): DES, 3DES, MD5 and "
+			    "DH group 1 are accepted, though broken; in use: esp-3des in "
+			    "transform-set old");
+	conf_free(&C);
+	ok("espgw legacy\n" MODERN);
+	assert_string_equal(warnings(),
+			    "legacy algorithms enabled ('espgw legacy', line 1): DES, 3DES, MD5 and "
+			    "DH group 1 are accepted, though broken; none is configured");
+	conf_free(&C);
+}
+
+/* ---------------------------------------------------------------- errors */
+
+struct bad_case {
+	const char *text;
+	const char *err;
+};
+
+static void test_errors_syntax(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ MODERN "crypto isakmp keepalive 10\n",
+		  "t.conf:19: unknown command 'crypto isakmp keepalive'" },
+		{ MODERN "crypto ca trustpoint x\n", "t.conf:19: unknown command 'crypto ca'" },
+		{ MODERN "crypto ipsec df-bit clear\n",
+		  "t.conf:19: unknown command 'crypto ipsec df-bit'" },
+		{ MODERN "snmp community public\n", "t.conf:19: unknown command 'snmp'" },
+		{ "  hash md5\n", "t.conf:1: indented line outside a block: 'hash'" },
+		{ "crypto isakmp policy 1\n authentication rsa-sig\n",
+		  "t.conf:2: authentication 'rsa-sig' is not supported: espgwd authenticates "
+		  "with pre-shared keys only (authentication pre-share)" },
+		{ "crypto isakmp policy 1\n encryption aes\n group 14\n" MODERN,
+		  "t.conf:1: crypto isakmp policy 1 has no 'authentication pre-share' (the "
+		  "router's default, rsa-sig, is not supported)" },
+		{ "crypto isakmp policy 1\n hash md4\n",
+		  "t.conf:2: hash: unknown algorithm 'md4' (md5, sha, sha256, sha384, sha512)" },
+		{ "crypto isakmp policy 1\n encryption aes 512\n",
+		  "t.conf:2: encryption aes: key size '512' is not 128, 192 or 256" },
+		{ "crypto isakmp policy 1\n encryption blowfish\n",
+		  "t.conf:2: encryption: unknown algorithm 'blowfish' (des, 3des, aes)" },
+		{ "crypto isakmp policy 1\n encryption des 56\n",
+		  "t.conf:2: unexpected '56': des has a fixed key size" },
+		{ "crypto isakmp policy 1\n group 19\n",
+		  "t.conf:2: group: '19' is not supported (1, 2, 5, 14, 15, 16)" },
+		{ "crypto isakmp policy 1\n lifetime 10\n",
+		  "t.conf:2: lifetime: 10 is out of range (60-86400)" },
+		{ "crypto isakmp policy 1\n lifetime 1h\n",
+		  "t.conf:2: lifetime: '1h' is not a number" },
+		{ "crypto isakmp policy 1\n set pfs group2\n",
+		  "t.conf:2: unknown command 'set' in crypto isakmp policy 1" },
+		{ "crypto isakmp policy 0\n",
+		  "t.conf:1: crypto isakmp policy: 0 is out of range (1-10000)" },
+		{ "crypto isakmp policy\n",
+		  "t.conf:1: incomplete command, expected 'crypto isakmp policy PRIORITY'" },
+		{ "crypto isakmp policy 1\n authentication pre-share\ncrypto isakmp policy 1\n",
+		  "t.conf:3: duplicate crypto isakmp policy 1 (first at line 1)" },
+		{ "crypto isakmp key k address 0.0.0.300\n",
+		  "t.conf:1: crypto isakmp key: '0.0.0.300' is not an IPv4 address" },
+		{ "crypto isakmp key k address 10.0.0.0 255.0.255.0\n",
+		  "t.conf:1: crypto isakmp key: '255.0.255.0' is not a netmask (its ones must be "
+		  "contiguous)" },
+		{ "crypto isakmp key k address 10.0.0.1 255.255.255.255 extra\n",
+		  "t.conf:1: crypto isakmp key: unexpected 'extra'" },
+		{ "crypto isakmp key k hostname vpn.example\n",
+		  "t.conf:1: crypto isakmp key: peers by 'hostname' are not supported, use "
+		  "'address'" },
+		{ "crypto isakmp key 6 xyz address 0.0.0.0\n",
+		  "t.conf:1: encrypted keys (type 6) are not supported: write the key in clear" },
+		{ "crypto isakmp key a address 0.0.0.0\ncrypto isakmp key b address 0.0.0.0\n",
+		  "t.conf:2: duplicate key for peer 0.0.0.0/0 (first at line 1)" },
+		{ "crypto isakmp key a address 10.1.0.0 255.255.0.0\n"
+		  "crypto isakmp key b address 10.1.2.3 255.255.0.0\n",
+		  "t.conf:2: duplicate key for peer 10.1.2.3/16 (first at line 1)" },
+		{ "crypto ipsec transform-set t esp-gcm esp-sha-hmac\n",
+		  "t.conf:1: transform-set t: 'esp-sha-hmac' with esp-gcm, which authenticates "
+		  "itself" },
+		{ "crypto ipsec transform-set t esp-gcm 192\n",
+		  "t.conf:1: esp-gcm: key size '192' is not 128 or 256" },
+		{ "crypto ipsec transform-set t esp-aes 512 esp-sha-hmac\n",
+		  "t.conf:1: esp-aes: key size '512' is not 128, 192 or 256" },
+		{ "crypto ipsec transform-set t esp-aes\n",
+		  "t.conf:1: transform-set t: esp-aes needs an authentication transform "
+		  "(esp-sha-hmac, esp-sha256-hmac...)" },
+		{ "crypto ipsec transform-set t esp-sha-hmac\n",
+		  "t.conf:1: transform-set t has no ESP encryption (esp-aes, esp-gcm...)" },
+		{ "crypto ipsec transform-set t esp-aes esp-3des esp-sha-hmac\n",
+		  "t.conf:1: transform-set t: 'esp-3des' after 'esp-aes': one encryption only" },
+		{ "crypto ipsec transform-set t esp-aes esp-sha-hmac esp-md5-hmac\n",
+		  "t.conf:1: transform-set t: 'esp-md5-hmac' after 'esp-sha-hmac': one "
+		  "authentication only" },
+		{ "crypto ipsec transform-set t ah-sha-hmac esp-aes\n",
+		  "t.conf:1: transform-set t: 'ah-sha-hmac': AH is not supported (ESP only)" },
+		{ "crypto ipsec transform-set t esp-chacha20-poly1305\n",
+		  "t.conf:1: transform-set t: 'esp-chacha20-poly1305' is not supported (IKEv1 has "
+		  "no ESP transform id for it)" },
+		{ "crypto ipsec transform-set t esp-null esp-sha-hmac\n",
+		  "t.conf:1: transform-set t: unknown transform 'esp-null' (esp-des, esp-3des, "
+		  "esp-aes, esp-gcm, esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac, "
+		  "esp-sha384-hmac, esp-sha512-hmac)" },
+		{ "crypto ipsec transform-set t esp-gcm\ncrypto ipsec transform-set t esp-gcm\n",
+		  "t.conf:2: duplicate transform-set 't' (first at line 1)" },
+		{ "crypto ipsec transform-set t esp-gcm\n mode transport\n",
+		  "t.conf:2: mode 'transport' is not supported: espgwd does tunnel mode only" },
+		{ "crypto ipsec security-association lifetime seconds 60\n",
+		  "t.conf:1: lifetime seconds: 60 is out of range (120-86400)" },
+		{ "crypto ipsec security-association lifetime hours 1\n",
+		  "t.conf:1: lifetime: expected 'seconds' or 'kilobytes', not 'hours'" },
+		{ "crypto dynamic-map d 1\n set pfs group19\n",
+		  "t.conf:2: set pfs: 'group19' is not supported (group1, group2, group5, group14, "
+		  "group15, group16)" },
+		{ "crypto dynamic-map d 1\n set peer 192.0.2.1\n",
+		  "t.conf:2: 'set peer' is not supported: a dynamic map accepts any peer" },
+		{ "crypto dynamic-map d 1\n reverse-route\n",
+		  "t.conf:2: unknown command 'reverse-route' in crypto dynamic-map d 1" },
+		{ "crypto dynamic-map d 1\n set local-network 10.2.2.1 255.255.255.0\n",
+		  "t.conf:2: set local-network: 10.2.2.1 has bits outside the mask 255.255.255.0" },
+		{ "crypto dynamic-map d 1\n set transform-set a a\n",
+		  "t.conf:2: transform-set 'a' named twice" },
+		{ "crypto dynamic-map d 1\ncrypto dynamic-map d 1\n",
+		  "t.conf:2: duplicate crypto dynamic-map d 1 (first at line 1)" },
+		{ "crypto map m 10 ipsec-isakmp\n",
+		  "t.conf:1: static crypto map entries are not supported: use 'crypto map m 10 "
+		  "ipsec-isakmp dynamic DYNMAP'" },
+		{ "crypto map m 10 ipsec-isakmp dynamic d\ncrypto map m 20 ipsec-isakmp dynamic e\n",
+		  "t.conf:2: espgwd takes one crypto map entry (first at line 1)" },
+		{ "crypto map m 10 ipsec-isakmp dynamic d\n"
+		  "crypto map other client configuration address initiate\n",
+		  "t.conf:2: crypto map 'other': espgwd has one crypto map, 'm' (line 1)" },
+		{ "crypto map m client configuration address push\n",
+		  "t.conf:1: client configuration address: expected 'initiate' or 'respond', not "
+		  "'push'" },
+		{ "access-list 101 permit ip 10.2.2.0 0.0.0.255\n",
+		  "t.conf:1: access-list: incomplete entry, expected an address" },
+		{ "access-list 101 permit ip 10.2.2.0 0.0.0.256 any\n",
+		  "t.conf:1: access-list: '0.0.0.256' is not a wildcard mask" },
+		{ "access-list 101 allow ip any any\n",
+		  "t.conf:1: access-list 101: expected 'permit', 'deny' or 'remark', not 'allow'" },
+		{ "access-list 101 permit ip any any log\n",
+		  "t.conf:1: access-list 101: unexpected 'log'" },
+		{ "access-list 500 permit ip any any\n",
+		  "t.conf:1: access-list 500: only IP access lists (1-199, 1300-2699)" },
+		{ "ip local pool p 10.2.1.9 10.2.1.1\n",
+		  "t.conf:1: ip local pool p: 10.2.1.1 is below 10.2.1.9" },
+		{ "ip local pool p 10.2.1.1 10.2.1.9\nip local pool q 10.2.1.5 10.2.1.20\n",
+		  "t.conf:2: ip local pool q: range overlaps pool p (line 1)" },
+		{ "ip local pool p 10.2.1.1 10.2.1.x\n",
+		  "t.conf:1: ip local pool: '10.2.1.x' is not an IPv4 address" },
+		{ "ip local pool thisnameiswaytoolongforanespgwpool 10.2.1.1\n",
+		  "t.conf:1: ip local pool: name 'thisnameiswaytoolongforanespgwpool...' is too "
+		  "long (at most 31 characters)" },
+		{ "espgw legacyy\n", "t.conf:1: unknown command 'espgw legacyy' (espgw legacy)" },
+		{ "no crypto isakmp policy 1\n",
+		  "t.conf:1: 'no crypto ...': remove the line instead" },
+		{ "crypto isakmp client configuration address-pool local a\n"
+		  "crypto isakmp client configuration address-pool local b\n",
+		  "t.conf:2: duplicate address-pool (first at line 1)" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bad(cases[i].text, cases[i].err);
+	}
+}
+
+/* Found after the whole file is read: references, mandatory pieces. */
+static void test_errors_references(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm nope\n"
+		  " match address 150\n" MODERN_TAIL,
+		  "t.conf:15: transform-set 'nope' is not defined" },
+		{ MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm\n"
+		  " match address 151\n" MODERN_TAIL,
+		  "t.conf:16: access-list 151 is not defined" },
+		{ MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm\n"
+		  " match address 150\n" "crypto map vpn 10 ipsec-isakmp dynamic dm\n"
+		  "access-list 150 deny ip 10.2.2.0 0.0.0.255 any\n",
+		  "t.conf:16: access-list 150 permits nothing" },
+		{ MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm\n"
+		  " match address 150\n" "crypto map vpn 10 ipsec-isakmp dynamic dm\n"
+		  "access-list 150 permit ip 10.2.0.255 0.0.255.0 any\n",
+		  "t.conf:18: access-list 150: wildcard 0.0.255.0 is not a prefix (match address "
+		  "at line 16)" },
+		{ MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm\n"
+		  " match address 150\n" "crypto map vpn 10 ipsec-isakmp dynamic dm\n"
+		  "access-list 150 permit ip 10.2.2.0 0.0.0.255 any\n"
+		  "access-list 150 permit tcp any any eq 80\n",
+		  "t.conf:19: access-list 150 is used by match address (line 16): only 'ip' "
+		  "entries" },
+		{ MODERN "crypto isakmp client configuration address-pool local nopool\n",
+		  "t.conf:19: ip local pool nopool is not defined" },
+		{ MODERN_HEAD MODERN_DYNMAP "crypto map vpn 10 ipsec-isakmp dynamic other\n"
+		  "access-list 150 permit ip 10.2.2.0 0.0.0.255 any\n",
+		  "t.conf:17: crypto dynamic-map other is not defined" },
+		{ MODERN "crypto map vpn client configuration address initiate\n",
+		  "t.conf:19: client configuration address needs 'crypto isakmp client "
+		  "configuration address-pool local NAME'" },
+		{ MODERN "crypto dynamic-map dm 2\n set transform-set gcm\n"
+		  " set local-network 10.0.0.0 255.0.0.0\n",
+		  "t.conf:19: espgwd takes one entry per dynamic map: crypto dynamic-map dm 2 (and "
+		  "1 at line 14)" },
+		/* mandatory pieces */
+		{ MODERN_HEAD "crypto dynamic-map dm 1\n set local-network 10.0.0.0 255.0.0.0\n"
+		  MODERN_TAIL,
+		  "t.conf:14: crypto dynamic-map dm 1 has no 'set transform-set'" },
+		{ MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm\n" MODERN_TAIL,
+		  "t.conf:14: crypto dynamic-map dm 1 has no protected network ('match address "
+		  "ACL' or 'set local-network A.B.C.D MASK')" },
+		{ MODERN_HEAD MODERN_DYNMAP,
+		  "t.conf:14: crypto dynamic-map dm 1 is not used: no 'crypto map NAME SEQ "
+		  "ipsec-isakmp dynamic dm'" },
+		{ MODERN_HEAD, "t.conf:0: no dynamic map: 'crypto dynamic-map NAME SEQ' and "
+		  "'crypto map NAME SEQ ipsec-isakmp dynamic NAME' are needed" },
+		{ "crypto isakmp key k address 0.0.0.0\n", "t.conf:0: no crypto isakmp policy" },
+		{ "crypto isakmp policy 1\n authentication pre-share\n group 2\n encryption aes\n",
+		  "t.conf:0: no key: 'crypto isakmp key SECRET address A.B.C.D [MASK]'" },
+		{ "crypto isakmp policy 1\n authentication pre-share\n group 2\n encryption aes\n"
+		  "crypto isakmp key k address 0.0.0.0\n",
+		  "t.conf:0: no transform set: 'crypto ipsec transform-set NAME ESP-ENC "
+		  "[ESP-AUTH]'" },
+		{ "", "t.conf:0: no crypto isakmp policy" },
+		{ "interface e0\n crypto map vpn\n" MODERN_HEAD,
+		  "t.conf:2: crypto map vpn is not defined" },
+		/* of several, the earliest line: the undefined pool (line 1) before the
+		 * missing ACL (line 17) and the legacy hash (line 21) */
+		{ "crypto isakmp client configuration address-pool local nopool\n"
+		  MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm\n"
+		  " match address 151\n" MODERN_TAIL
+		  "crypto isakmp policy 1\n hash md5\n authentication pre-share\n",
+		  "t.conf:1: ip local pool nopool is not defined" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bad(cases[i].text, cases[i].err);
+	}
+}
+
+static void test_long_line_and_load_errors(void **state)
+{
+	char *text = malloc(2000);
+
+	(void)state;
+	assert_non_null(text);
+	strcpy(text, "crypto isakmp policy 1\n authentication pre-share\n!");
+	memset(text + strlen(text), 'x', 1100);
+	strcpy(text + strlen("crypto isakmp policy 1\n authentication pre-share\n!") + 1100,
+	       "\n");
+	bad(text, "t.conf:3: line too long (at most 1024 characters)");
+	free(text);
+
+	assert_int_equal(conf_load("/nonexistent/espgwd.conf", &C, ERR, sizeof(ERR)), -1);
+	assert_string_equal(ERR, "/nonexistent/espgwd.conf:0: cannot open: No such file or "
+			    "directory");
+	/* a NULL error buffer is allowed */
+	assert_int_equal(conf_parse("t.conf", "bogus\n", &C, NULL, 0), -1);
+}
+
+/* ------------------------------------------------------------ the checker */
+
+static void test_check(void **state)
+{
+	char path[] = "/tmp/test_conf_XXXXXX";
+	char out[2048];
+	FILE *f, *o;
+	int fd;
+
+	(void)state;
+	o = fmemopen(out, sizeof(out), "w");
+	assert_non_null(o);
+	assert_int_equal(conf_check(example_path(), o), 0);
+	fclose(o);
+	assert_non_null(strstr(out, ": warning: legacy algorithms enabled"));
+	assert_non_null(strstr(out, "cisco-14123.conf: OK: 1 isakmp policy, 1 key, 1 transform "
+				    "set, dynamic map dynmap 10 with 1 protected network, 1 pool, "
+				    "legacy on\n"));
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("crypto isakmp policy 1\n hash md4\n", f);
+	fclose(f);
+	o = fmemopen(out, sizeof(out), "w");
+	assert_int_equal(conf_check(path, o), 1);
+	fclose(o);
+	unlink(path);
+	assert_non_null(strstr(out, ":2: hash: unknown algorithm 'md4'"));
+	assert_int_equal(strncmp(out, path, strlen(path)), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_document_pasted),
+		cmocka_unit_test(test_document_indented),
+		cmocka_unit_test(test_modern_and_defaults),
+		cmocka_unit_test(test_lifetimes_pfs_acl_pools),
+		cmocka_unit_test(test_crlf_tabs_comments),
+		cmocka_unit_test(test_psk_lookup),
+		cmocka_unit_test(test_legacy_gating),
+		cmocka_unit_test(test_errors_syntax),
+		cmocka_unit_test(test_errors_references),
+		cmocka_unit_test(test_long_line_and_load_errors),
+		cmocka_unit_test(test_check),
+	};
+
+	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
+}
