@@ -463,8 +463,8 @@ static int iface_crypto_map(struct st *s)
 	strcpy(s->iface_map, s->tok[2]);
 	if (!(s->ignored_seen & (1ull << 63))) {
 		s->ignored_seen |= 1ull << 63;
-		warn(s, "ignored: crypto map %s on interface %s (espgwd answers on every local "
-		     "address)", s->tok[2], s->iface[0] ? s->iface : "?");
+		warn(s, "ignored: crypto map %s on %s%s (espgwd answers on every local address)",
+		     s->tok[2], s->iface[0] ? "interface " : "an interface", s->iface);
 	}
 	return 0;
 }
