@@ -17,11 +17,12 @@ Q := $(if $(filter 1,$(V)),,@)
 CC ?= gcc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -D_GNU_SOURCE \
-	  -DESPGW_VERSION='"$(ESPGW_VERSION)"' -Iuapi -Iuserspace/lib -Iuserspace/ike \
+	  -DESPGW_VERSION='"$(ESPGW_VERSION)"' -Iuapi -Iuserspace/lib -Iuserspace/ike -Iuserspace/daemon \
 	  $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 LDLIBS_NL := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null) -lssl -lcrypto
 
-LIB_SRC := $(sort $(wildcard userspace/lib/*.c userspace/ike/*.c))
+LIB_SRC := $(sort $(wildcard userspace/lib/*.c userspace/ike/*.c) \
+	     $(filter-out userspace/daemon/main.c,$(wildcard userspace/daemon/*.c)))
 LIB_OBJ := $(LIB_SRC:userspace/%.c=$(B)/obj/%.o)
 TOOL_SRC := $(sort $(wildcard userspace/tool/*.c))
 TOOL_OBJ := $(TOOL_SRC:userspace/%.c=$(B)/obj/%.o)
@@ -65,9 +66,9 @@ sparse: $(KB)/.copied
 	$(Q)! grep -E 'warning|error' $(KB)/sparse.log || { echo "sparse/W=1 not clean for $(KVER)"; exit 1; }
 	@echo "W=1 + sparse clean for $(KVER)"
 
-userspace: $(B)/bin/espgw
+userspace: $(B)/bin/espgw $(if $(wildcard userspace/daemon/main.c),$(B)/bin/espgwd)
 
-$(B)/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h userspace/ike/*.h userspace/tool/*.h) uapi/linux/espgw.h
+$(B)/obj/%.o: userspace/%.c $(wildcard userspace/*/*.h) uapi/linux/espgw.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -77,6 +78,10 @@ $(B)/libespgw.a: $(LIB_OBJ)
 $(B)/bin/espgw: $(TOOL_OBJ) $(B)/libespgw.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libespgw.a $(LDLIBS_NL)
+
+$(B)/bin/espgwd: $(B)/obj/daemon/main.o $(B)/libespgw.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(B)/libespgw.a $(LDLIBS_NL)
 
 $(B)/tests/%: userspace/tests/%.c $(B)/libespgw.a
 	@mkdir -p $(dir $@)

@@ -28,7 +28,7 @@ BASE_PKGS="build-essential make gcc clang pkg-config sparse python3 python3-yaml
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libcmocka-dev
-	python3-cryptography strongswan strongswan-swanctl libcharon-extra-plugins nftables iperf3 tcpdump iproute2 vpnc
+	python3-cryptography strongswan strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins nftables iperf3 tcpdump iproute2 vpnc
 	kmod procps util-linux iputils-ping conntrack"
 
 missing=""

@@ -250,3 +250,148 @@ xfrm_packets() {
 	n "$1" ip -s xfrm state list spi "$2" 2>/dev/null |
 		sed -n 's/.*(bytes), \([0-9]*\)(packets).*/\1/p' | head -n1
 }
+
+# ---- IKE: espgwd on the gateway, strongSwan 5.9.8 (charon + swanctl) as the client --------
+ESPGWD=${ESPGWD:-$ROOT/build/bin/espgwd}
+RUNDIR=${RUNDIR:-/tmp/espgw-run-$SUF}
+PSK=cisco123
+
+# espgwd_start CONF_TEXT [ARGS]: the daemon in the gateway namespace, logging to $RUNDIR/espgwd.log
+espgwd_start() {
+	mkdir -p $RUNDIR
+	printf '%s\n' "$1" >$RUNDIR/espgwd.conf
+	shift
+	export ESPGWD_SOCKET=$RUNDIR/espgwd.sock
+	# not through n_gw: $! must be espgwd itself, not a subshell
+	ip netns exec "$NS_GW" "$ESPGWD" -f $RUNDIR/espgwd.conf -c $ESPGWD_SOCKET -d all "$@" \
+		>>$RUNDIR/espgwd.log 2>&1 &
+	ESPGWD_PID=$!
+	for _ in $(seq 50); do
+		[ -S $ESPGWD_SOCKET ] && return 0
+		kill -0 $ESPGWD_PID 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "espgwd did not start:"; tail -5 $RUNDIR/espgwd.log
+	return 1
+}
+
+espgwd_stop() {
+	[ -n "${ESPGWD_PID:-}" ] || return 0
+	kill ${1:--TERM} $ESPGWD_PID 2>/dev/null
+	wait $ESPGWD_PID 2>/dev/null
+	echo "espgwd exited with status $?" >>$RUNDIR/espgwd.log
+	ESPGWD_PID=
+}
+
+# The gateway configuration of the tests, in the document's words:
+# gw_conf "ISAKMP-POLICY-LINES" "TRANSFORM-SET-LINE" [EXTRA]
+gw_conf() {
+	cat <<CONF
+! espgwd.conf written by the selftests
+crypto isakmp policy 10
+$1
+crypto isakmp key $PSK address 0.0.0.0
+$2
+crypto dynamic-map dynmap 10
+ set transform-set ${TSETS:-ts1}
+ set local-network 10.2.2.0 255.255.255.0
+crypto map intmap 10 ipsec-isakmp dynamic dynmap
+${3:-}
+CONF
+}
+
+# ss_start IKE-PROPOSALS ESP-PROPOSALS [SECRET]: charon in the client namespace
+# with one IKEv1 Main Mode connection 'gw' to the gateway (no Mode-Config: the
+# client's own address is its proxy ID, remote side the inside network).
+ss_start() {
+	local d=$RUNDIR/ss
+	mkdir -p $d
+	cat >$d/strongswan.conf <<SS
+charon {
+	load_modular = yes
+	install_virtual_ip = no
+	retransmit_tries = 2
+	retransmit_timeout = 2
+	filelog {
+		log {
+			path = $d/charon.log
+			time_format = %T
+			default = 1
+			ike = 2
+			cfg = 2
+		}
+	}
+	plugins {
+		include /etc/strongswan.d/charon/*.conf
+		vici {
+			socket = unix://$d/charon.vici
+		}
+		stroke {
+			load = no
+		}
+	}
+}
+SS
+	cat >$d/swanctl.conf <<SW
+connections {
+	gw {
+		version = 1
+		aggressive = no
+		local_addrs = $CLIENT
+		remote_addrs = $GW_OUT
+		proposals = $1
+		rekey_time = 0
+		local {
+			auth = psk
+		}
+		remote {
+			auth = psk
+			id = $GW_OUT
+		}
+		children {
+			gw {
+				remote_ts = $INSIDE_NET
+				esp_proposals = $2
+				mode = tunnel
+				start_action = none
+			}
+		}
+	}
+}
+secrets {
+	ike-any {
+		secret = "${3:-$PSK}"
+	}
+}
+SW
+	# charon's pid file lives in /run: a private one for each client
+	ip netns exec "$NS_CLIENT" unshare -m sh -c \
+		"mount -t tmpfs none /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
+		>>$d/charon.out 2>&1 &
+	SS_PID=$!
+	for _ in $(seq 100); do
+		[ -S $d/charon.vici ] && break
+		sleep 0.1
+	done
+	n_client swanctl --load-all --file $d/swanctl.conf --uri unix://$d/charon.vici >/dev/null
+}
+
+# ss_up: initiate the child (Main Mode + Quick Mode), bounded
+ss_up() {
+	n_client timeout 40 swanctl --initiate --child gw --timeout 30 \
+		--uri unix://$RUNDIR/ss/charon.vici >$RUNDIR/ss/initiate.log 2>&1
+}
+
+ss_stop() {
+	[ -n "${SS_PID:-}" ] || return 0
+	pkill -${1:-TERM} -f "^/usr/lib/ipsec/charon" 2>/dev/null
+	wait $SS_PID 2>/dev/null
+	SS_PID=
+	n_client ip xfrm state flush
+	n_client ip xfrm policy flush
+}
+
+# kernel_sas: how many SAs espgw holds on the gateway
+kernel_sas() {
+	n_gw "$ESPGW" -j sa show | "$ROOT/selftests/pyj.py" "len(d)"
+}

@@ -53,6 +53,7 @@ struct verb {
 int tool_verb(const char *object, const struct verb *verbs, size_t n, int argc, char **argv);
 
 int do_info(int argc, char **argv);
+int do_ike(int argc, char **argv);
 int do_sa(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_flush(int argc, char **argv);

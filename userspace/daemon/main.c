@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * espgwd: the gateway's IKEv1 daemon. Answers remote-access clients on UDP
+ * 500, puts the SAs they negotiate into espgw.ko, and takes 'espgw ike'
+ * commands on a control socket.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "ike.h"
+#include "kernel.h"
+#include "log.h"
+
+#define DEFAULT_CONF	"/etc/espgwd.conf"
+#define DEFAULT_CTL	"/run/espgwd.sock"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static uint64_t now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: espgwd [-f FILE] [-t] [-d CATS] [-s] [-c SOCKET] [-p PORT]\n"
+		   "  -f FILE    configuration (default " DEFAULT_CONF ")\n"
+		   "  -t         check the configuration and exit\n"
+		   "  -d CATS    debug categories: isakmp,ipsec,engine or all\n"
+		   "  -s         log to syslog instead of stderr\n"
+		   "  -c SOCKET  control socket (default " DEFAULT_CTL ")\n"
+		   "  -p PORT    IKE port (default 500)\n");
+}
+
+/* UDP 500, with the destination address of each datagram (IP_PKTINFO). */
+static int udp_open(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int udp_send(void *arg, const struct sockaddr_in *local, const struct sockaddr_in *peer,
+		    const void *buf, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl = { 0 };
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh = {
+		.msg_name = (void *)peer, .msg_namelen = sizeof(*peer),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	struct in_pktinfo *pi;
+
+	/* answer from the address the client spoke to */
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
+	pi = (struct in_pktinfo *)CMSG_DATA(cm);
+	pi->ipi_spec_dst = local->sin_addr;
+	return sendmsg(*(int *)arg, &mh, 0) < 0 ? -errno : 0;
+}
+
+static void udp_read(int fd, struct ike_engine *e, uint16_t port)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	static uint8_t buf[65536];
+	struct sockaddr_in peer, local;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = {
+		.msg_name = &peer, .msg_namelen = sizeof(peer),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	for (;;) {
+		mh.msg_namelen = sizeof(peer);
+		mh.msg_controllen = sizeof(ctl.buf);
+		n = recvmsg(fd, &mh, 0);
+		if (n < 0)
+			return;
+		memset(&local, 0, sizeof(local));
+		local.sin_family = AF_INET;
+		local.sin_port = htons(port);
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
+				local.sin_addr = ((struct in_pktinfo *)CMSG_DATA(cm))->ipi_addr;
+		ike_input(e, buf, n, &local, &peer, now_sec());
+	}
+}
+
+static int ctl_open(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		return -1;
+	strcpy(a.sun_path, path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || chmod(path, 0600) || listen(fd, 8)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* One command a connection: "show", "show json", "clear"; the answer, then close. */
+static void ctl_serve(int lfd, struct ike_engine *e)
+{
+	char cmd[64] = { 0 };
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, cmd, sizeof(cmd) - 1);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	if (n > 0 && cmd[n - 1] == '\n')
+		cmd[n - 1] = '\0';
+	if (!strcmp(cmd, "show"))
+		ike_show(e, f, false, now_sec());
+	else if (!strcmp(cmd, "show json"))
+		ike_show(e, f, true, now_sec());
+	else if (!strcmp(cmd, "clear"))
+		fprintf(f, "cleared %u ISAKMP SAs\n", ike_clear(e));
+	else
+		fprintf(f, "error: unknown command '%s'\n", cmd);
+	fclose(f);
+}
+
+static void on_expire(void *arg, const struct espgw_sa *sa)
+{
+	ike_kernel_expire(arg, sa);
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf_path = DEFAULT_CONF, *ctl_path = DEFAULT_CTL, *warn;
+	unsigned int debug = 0, timeout;
+	bool check = false, use_syslog = false;
+	struct ike_engine *e;
+	struct pollfd pfd[3];
+	struct kernel *k;
+	struct conf conf;
+	char err[512];
+	uint16_t port = 500;
+	int opt, udp, ctl, ret;
+	size_t it = 0;
+
+	while ((opt = getopt(argc, argv, "f:td:sc:p:h")) != -1) {
+		switch (opt) {
+		case 'f': conf_path = optarg; break;
+		case 't': check = true; break;
+		case 's': use_syslog = true; break;
+		case 'c': ctl_path = optarg; break;
+		case 'p': port = (uint16_t)atoi(optarg); break;
+		case 'd':
+			if (log_parse_cats(optarg, &debug)) {
+				fprintf(stderr, "espgwd: unknown debug category in '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	log_init(use_syslog, debug);
+	if (conf_load(conf_path, &conf, err, sizeof(err))) {
+		fprintf(stderr, "espgwd: %s\n", err);
+		return 1;
+	}
+	while ((warn = conf_warning(&conf, &it)))
+		log_msg(LOG_WARNING, "%s: warning: %s", conf_path, warn);
+	if (check) {
+		printf("%s: configuration ok\n", conf_path);
+		conf_free(&conf);
+		return 0;
+	}
+	if (ike_crypto_init()) {
+		log_msg(LOG_ERR, "OpenSSL initialisation failed");
+		return 1;
+	}
+	ret = kernel_open(&k);
+	if (ret) {
+		log_msg(LOG_ERR, "cannot talk to espgw.ko: %s", ret == -ENOENT ?
+			"the espgw kernel module is not loaded (modprobe espgw)" : strerror(-ret));
+		return 1;
+	}
+	/* Everything in this namespace's espgw is ours: start clean after a restart. */
+	kernel_flush(k);
+	udp = udp_open(port);
+	if (udp < 0) {
+		log_msg(LOG_ERR, "cannot listen on UDP port %u: %s", port, strerror(errno));
+		return 1;
+	}
+	ctl = ctl_open(ctl_path);
+	if (ctl < 0) {
+		log_msg(LOG_ERR, "cannot create control socket %s: %s", ctl_path, strerror(errno));
+		return 1;
+	}
+	e = ike_engine_new(&conf, k, udp_send, &udp);
+	if (!e)
+		return 1;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	log_msg(LOG_INFO, "espgwd %s listening on UDP %u", ESPGW_VERSION, port);
+
+	pfd[0] = (struct pollfd){ .fd = udp, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = ctl, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = kernel_events_fd(k), .events = POLLIN };
+	timeout = 1;
+	while (!stop) {
+		if (poll(pfd, 3, timeout * 1000) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN)
+			udp_read(udp, e, port);
+		if (pfd[1].revents & POLLIN)
+			ctl_serve(ctl, e);
+		if (pfd[2].revents & POLLIN)
+			kernel_events_read(k, on_expire, e);
+		timeout = ike_timer(e, now_sec());
+		if (timeout > 1)
+			timeout = 1;
+	}
+	log_msg(LOG_INFO, "shutting down: deleting every SA");
+	ike_engine_free(e);
+	kernel_flush(k);
+	kernel_close(k);
+	close(udp);
+	close(ctl);
+	unlink(ctl_path);
+	conf_free(&conf);
+	return 0;
+}
