@@ -109,7 +109,7 @@ def main(argv):
                 if kind not in op:
                     continue
                 err, text, _ = g.request(fam, cmd, flags)
-                print(f"{name} {kind} {errno.errorcode.get(err, err) if err else 0} {text}".rstrip())
+                print(f"{op['name']} {kind} {errno.errorcode.get(err, err) if err else 0} {text}".rstrip())
         return 0
     if argv[:1] == ["dump-attrs"] and len(argv) == 2:
         cmd = dict(commands())[argv[1].replace("-", "_")]

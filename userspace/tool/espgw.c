@@ -31,8 +31,8 @@ static const struct object objects[] = {
 	{ "flush",	do_flush,	"",		"remove every SA and policy" },
 	{ "stats",	do_stats,	"[show]",	"totals and drop reasons" },
 	{ "monitor",	do_monitor,	"",		"print expire and acquire events" },
-	{ "ike",	do_ike,		"show|clear",	"ISAKMP SAs of espgwd (show crypto isakmp sa)" },
 	{ "info",	do_info,	"[show]",	"module version and capabilities" },
+	{ "ike",	do_ike,		"show|clear",	"ISAKMP SAs of espgwd (show crypto isakmp sa)" },
 	{ "version",	do_version,	"",		"version of this tool" },
 	{ "help",	do_help,	"",		"this list" },
 };
