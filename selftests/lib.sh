@@ -260,6 +260,7 @@ PSK=cisco123
 espgwd_start() {
 	mkdir -p $RUNDIR
 	printf '%s\n' "$1" >$RUNDIR/espgwd.conf
+	: >$RUNDIR/espgwd.log	# each run's own log
 	shift
 	export ESPGWD_SOCKET=$RUNDIR/espgwd.sock
 	# not through n_gw: $! must be espgwd itself, not a subshell
@@ -300,16 +301,21 @@ ${3:-}
 CONF
 }
 
-# ss_start IKE-PROPOSALS ESP-PROPOSALS [SECRET]: charon in the client namespace
-# with one IKEv1 Main Mode connection 'gw' to the gateway (no Mode-Config: the
-# client's own address is its proxy ID, remote side the inside network).
+# ss_start IKE-PROPOSALS ESP-PROPOSALS [SECRET] [CONN-LINES]: charon in the client
+# namespace with one IKEv1 Main Mode connection 'gw' to the gateway. Without
+# CONN-LINES there is no Mode-Config: the client's own address is its proxy ID,
+# remote side the inside network. CONN-LINES are added to the connection (e.g.
+# "vips = 0.0.0.0" and "pull = yes|no" for Mode-Config); SS_INSTALL_VIP=yes lets
+# charon install the virtual IP it gets.
 ss_start() {
 	local d=$RUNDIR/ss
 	mkdir -p $d
+	# a fresh log, and no socket of an earlier charon to talk to by mistake
+	rm -f $d/charon.vici $d/charon.log
 	cat >$d/strongswan.conf <<SS
 charon {
 	load_modular = yes
-	install_virtual_ip = no
+	install_virtual_ip = ${SS_INSTALL_VIP:-no}
 	retransmit_tries = 2
 	retransmit_timeout = 2
 	filelog {
@@ -341,6 +347,7 @@ connections {
 		remote_addrs = $GW_OUT
 		proposals = $1
 		rekey_time = 0
+${4:-}
 		local {
 			auth = psk
 		}
