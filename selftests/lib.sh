@@ -261,6 +261,7 @@ espgwd_start() {
 	mkdir -p $RUNDIR
 	printf '%s\n' "$1" >$RUNDIR/espgwd.conf
 	: >$RUNDIR/espgwd.log	# each run's own log
+	rm -f $RUNDIR/espgwd.sock	# so the wait below sees the new daemon's socket
 	shift
 	export ESPGWD_SOCKET=$RUNDIR/espgwd.sock
 	# not through n_gw: $! must be espgwd itself, not a subshell
@@ -371,6 +372,7 @@ secrets {
 	}
 }
 SW
+	rm -f $d/charon.vici	# a previous charon's socket: wait for this one's
 	# charon's pid file lives in /run: a private one for each client
 	ip netns exec "$NS_CLIENT" unshare -m sh -c \
 		"mount -t tmpfs none /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
