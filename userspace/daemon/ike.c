@@ -34,7 +34,9 @@
 #include "isakmp.h"
 #include "kernel.h"
 #include "log.h"
+#include "modecfg.h"
 #include "policy.h"
+#include "pool.h"
 #include "proposal.h"
 #include "sa.h"
 
@@ -108,6 +110,7 @@ struct ike_sa {
 	size_t reply_len;
 	struct qm qm[QM_SLOTS];
 	struct child *children;
+	struct modecfg_sa mc;		/* Mode-Config: lease, our SET */
 };
 
 struct ike_engine {
@@ -120,6 +123,7 @@ struct ike_engine {
 	unsigned int next_conn_id;
 	uint32_t next_policy_id;
 	uint64_t now;
+	struct pool *pool;		/* the isakmp client configuration pool, or NULL */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -191,11 +195,16 @@ static struct ike_sa *sa_find(struct ike_engine *e, const struct isakmp_hdr *h,
 }
 
 static void child_remove(struct ike_engine *e, struct ike_sa *sa, struct child *c);
+/* Mode-Config glue, near the end */
+static void mc_release(struct ike_engine *e, struct ike_sa *sa);
+static void mc_push(struct ike_engine *e, struct ike_sa *sa);
+static int mc_check_proxy(struct ike_engine *e, struct ike_sa *sa, uint32_t addr);
 
 static void sa_free(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct ike_sa **pp;
 
+	mc_release(e, sa);
 	for (pp = &e->sas; *pp; pp = &(*pp)->next) {
 		if (*pp == sa) {
 			*pp = sa->next;
@@ -707,6 +716,8 @@ static void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 		sa->attrs.hash, sa->attrs.group, sa->lifetime);
 	if (sa->initial_contact)
 		initial_contact(e, sa);
+	if (e->conf->modecfg & CONF_MODECFG_INITIATE)
+		mc_push(e, sa);
 	return;
 
 auth_failed:
@@ -853,6 +864,9 @@ static void qm1(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, s
 	if (q->c.remote.plen != 32)
 		return qm_fail(e, sa, q, ISAKMP_N_INVALID_ID_INFORMATION,
 			       "a remote-access client proposes one address for itself");
+	if (mc_check_proxy(e, sa, q->c.remote.addr))
+		return qm_fail(e, sa, q, ISAKMP_N_INVALID_ID_INFORMATION,
+			       "the client's proxy ID is not its leased address");
 	if (!local_allowed(conf, &q->c.local))
 		return qm_fail(e, sa, q, ISAKMP_N_INVALID_ID_INFORMATION,
 			       "the network asked for is not a protected network");
@@ -1099,6 +1113,67 @@ static void info(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 	}
 }
 
+/* ---- Mode-Config (modecfg.c): what it needs of an SA ----------------------------------- */
+
+static void mc_send(const struct modecfg_io *io, const void *buf, size_t len)
+{
+	xmit(io->e, io->sa, buf, len);
+}
+
+static void mc_io(struct ike_engine *e, struct ike_sa *sa, struct modecfg_io *io)
+{
+	*io = (struct modecfg_io){
+		.st = &sa->mc, .keys = &sa->keys, .p1_last = sa->p1_last, .ci = sa->ci,
+		.cr = sa->cr, .conn_id = sa->conn_id, .peer = &sa->peer, .pool = e->pool,
+		.now = e->now, .send = mc_send, .e = e, .sa = sa,
+	};
+	io->key.id_type = sa->id_type;
+	io->key.id_len = sa->id_len < POOL_ID_MAX ? sa->id_len : POOL_ID_MAX;
+	memcpy(io->key.id, sa->id_data, io->key.id_len);
+	io->key.addr = sa->peer.sin_addr.s_addr;
+	io->key.port = sa->peer.sin_port;
+}
+
+static void mc_push(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct modecfg_io io;
+
+	mc_io(e, sa, &io);
+	modecfg_push(&io);
+}
+
+static int mc_check_proxy(struct ike_engine *e, struct ike_sa *sa, uint32_t addr)
+{
+	struct modecfg_io io;
+
+	mc_io(e, sa, &io);
+	return modecfg_check_proxy(&io, addr);
+}
+
+static void mc_release(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct modecfg_io io;
+
+	mc_io(e, sa, &io);
+	modecfg_release(&io);
+}
+
+static void mc_input(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
+{
+	struct modecfg_io io;
+
+	mc_io(e, sa, &io);
+	modecfg_input(&io, m);
+}
+
+static void mc_timer(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct modecfg_io io;
+
+	mc_io(e, sa, &io);
+	modecfg_timer(&io);
+}
+
 /* ---- entry points -------------------------------------------------------------------- */
 
 void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len,
@@ -1150,6 +1225,10 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len,
 		if (sa->state == SA_ESTABLISHED)
 			info(e, sa, &m);
 		break;
+	case ISAKMP_EXCH_TRANSACTION:
+		if (sa->state == SA_ESTABLISHED)
+			mc_input(e, sa, &m);
+		break;
 	default:
 		log_ratelimited("ISAKMP (%u): %s exchange from %s not supported", sa->conn_id,
 				isakmp_exch_name(m.hdr.exch), addr_str(peer, a));
@@ -1173,6 +1252,7 @@ unsigned int ike_timer(struct ike_engine *e, uint64_t now)
 			sa_delete(e, sa, true);
 			continue;
 		}
+		mc_timer(e, sa);
 		for (i = 0; i < QM_SLOTS; i++) {
 			struct qm *q = &sa->qm[i];
 
@@ -1228,7 +1308,7 @@ static const char *state_name(const struct ike_sa *sa)
 
 void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now)
 {
-	char l[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN];
+	char l[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN], v[INET_ADDRSTRLEN];
 	const char *sep = "";
 	struct ike_sa *sa;
 	struct child *c;
@@ -1236,8 +1316,8 @@ void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now)
 	if (json)
 		fputs("[", f);
 	else
-		fprintf(f, "%-15s %-15s %-12s %7s %9s %5s %4s %5s %s\n", "dst", "src", "state",
-			"conn-id", "lifetime", "enc", "hash", "group", "ipsec-sas");
+		fprintf(f, "%-15s %-15s %-12s %7s %9s %5s %4s %5s %9s %s\n", "dst", "src", "state",
+			"conn-id", "lifetime", "enc", "hash", "group", "ipsec-sas", "lease");
 	for (sa = e->sas; sa; sa = sa->next) {
 		unsigned int n = 0;
 		long left = sa->state == SA_ESTABLISHED ? (long)(sa->expires - now) : 0;
@@ -1246,16 +1326,24 @@ void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now)
 			n++;
 		addr_str(&sa->local, l);
 		addr_str(&sa->peer, p);
+		if (sa->mc.lease) {
+			struct in_addr va = { htonl(sa->mc.lease) };
+
+			inet_ntop(AF_INET, &va, v, sizeof(v));
+		} else {
+			strcpy(v, "-");
+		}
 		if (json)
 			fprintf(f, "%s{\"dst\":\"%s\",\"src\":\"%s\",\"state\":\"%s\",\"conn_id\":%u,"
 				"\"lifetime_left\":%ld,\"enc\":%u,\"keylen\":%u,\"hash\":%u,"
-				"\"group\":%u,\"ipsec_sa_pairs\":%u}", sep, l, p, state_name(sa),
-				sa->conn_id, left, sa->attrs.enc, sa->attrs.keylen, sa->attrs.hash,
-				sa->attrs.group, n);
+				"\"group\":%u,\"ipsec_sa_pairs\":%u,\"lease\":%s%s%s}", sep, l, p,
+				state_name(sa), sa->conn_id, left, sa->attrs.enc, sa->attrs.keylen,
+				sa->attrs.hash, sa->attrs.group, n, sa->mc.lease ? "\"" : "",
+				sa->mc.lease ? v : "null", sa->mc.lease ? "\"" : "");
 		else
-			fprintf(f, "%-15s %-15s %-12s %7u %9ld %5u %4u %5u %u\n", l, p,
+			fprintf(f, "%-15s %-15s %-12s %7u %9ld %5u %4u %5u %9u %s\n", l, p,
 				state_name(sa), sa->conn_id, left, sa->attrs.enc, sa->attrs.hash,
-				sa->attrs.group, n);
+				sa->attrs.group, n, v);
 		sep = ",";
 	}
 	if (json)
@@ -1284,6 +1372,13 @@ struct ike_engine *ike_engine_new(const struct conf *conf, struct kernel *k, ike
 	e->k = k;
 	e->send = send;
 	e->send_arg = send_arg;
+	if (conf->isakmp_pool >= 0) {
+		e->pool = pool_new(&conf->pools[conf->isakmp_pool], POOL_GRACE_SEC);
+		if (!e->pool) {
+			free(e);
+			return NULL;
+		}
+	}
 	return e;
 }
 
@@ -1292,5 +1387,6 @@ void ike_engine_free(struct ike_engine *e)
 	if (!e)
 		return;
 	ike_clear(e);
+	pool_free(e->pool);
 	free(e);
 }

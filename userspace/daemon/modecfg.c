@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mode-Config transaction exchanges (modecfg.h). Everything read from the
+ * client goes through the codec: ike_msg_decrypt() decodes the payload chain,
+ * isakmp_decode_modecfg() checks the ATTR payload and its attributes.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "buf.h"
+#include "log.h"
+#include "modecfg.h"
+
+static const char *ip_str(uint32_t host, char *buf)
+{
+	struct in_addr a = { htonl(host) };
+
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static const char *peer_str(const struct modecfg_io *io, char *buf)
+{
+	return inet_ntop(AF_INET, &io->peer->sin_addr, buf, INET_ADDRSTRLEN);
+}
+
+static const char *type_name(uint8_t type)
+{
+	switch (type) {
+	case MODECFG_REQUEST:	return "REQUEST";
+	case MODECFG_REPLY:	return "REPLY";
+	case MODECFG_SET:	return "SET";
+	case MODECFG_ACK:	return "ACK";
+	default:		return "unknown";
+	}
+}
+
+/*
+ * HDR*, HASH, ATTR(type, ident: ADDR, NETMASK) encrypted from iv (left at the
+ * last ciphertext block). Returns the length or a negative error.
+ */
+static int build(const struct modecfg_io *io, uint32_t msgid, uint8_t *iv, uint8_t type,
+		 uint16_t ident, uint32_t addr, uint8_t *buf, size_t cap)
+{
+	struct isakmp_hdr h = { .exch = ISAKMP_EXCH_TRANSACTION, .msgid = msgid };
+	size_t hoff = ISAKMP_HDR_LEN + ISAKMP_GEN_LEN, hl = io->keys->prf_len;
+	uint8_t zero[IKE_MAX_HASH] = { 0 };
+	uint32_t a = htonl(addr), msk = 0xffffffff;	/* one host, as Apple recommends */
+	struct isakmp_enc enc;
+	int len;
+
+	memcpy(h.icookie, io->ci, ISAKMP_COOKIE_LEN);
+	memcpy(h.rcookie, io->cr, ISAKMP_COOKIE_LEN);
+	isakmp_enc_init(&enc, buf, cap, &h);
+	isakmp_put_data(&enc, ISAKMP_NP_HASH, zero, hl);
+	isakmp_put_modecfg_begin(&enc, type, ident);
+	isakmp_put_attr_tlv(&enc, MODECFG_INTERNAL_IP4_ADDRESS, &a, 4);
+	isakmp_put_attr_tlv(&enc, MODECFG_INTERNAL_IP4_NETMASK, &msk, 4);
+	isakmp_put_end(&enc);
+	len = isakmp_enc_finish(&enc);
+	if (len <= 0)
+		return len < 0 ? len : -EINVAL;
+	if (ike_qm_hash1(io->keys, msgid, IKE_CHUNK(buf + hoff + hl, len - hoff - hl), buf + hoff))
+		return -EINVAL;
+	return ike_msg_encrypt(io->keys, iv, buf, len, cap);
+}
+
+/* Decrypt from iv, verify HASH(1), decode the ATTR payload. */
+static int open_msg(const struct modecfg_io *io, struct isakmp_msg *m, uint8_t *iv,
+		    uint8_t *plain, size_t cap, struct isakmp_modecfg *c)
+{
+	const struct isakmp_payload *pl;
+	uint8_t want[IKE_MAX_HASH];
+	const uint8_t *hash, *rest;
+	unsigned int i = 0;
+	uint16_t hl;
+	size_t rl;
+
+	if (ike_msg_decrypt(io->keys, iv, m, plain, cap) ||
+	    isakmp_hashed(m, &hash, &hl, &rest, &rl) || hl != io->keys->prf_len ||
+	    ike_qm_hash1(io->keys, m->hdr.msgid, IKE_CHUNK(rest, rl), want) ||
+	    CRYPTO_memcmp(want, hash, hl))
+		return -1;
+	pl = isakmp_find(m, ISAKMP_NP_ATTR, &i);
+	if (!pl || isakmp_decode_modecfg(pl, c))
+		return -1;
+	return 0;
+}
+
+/* The SA's address: the one it holds, else a new lease (logged either way on failure). */
+static int lease(struct modecfg_io *io)
+{
+	char a[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN];
+
+	if (io->st->lease)
+		return 0;
+	if (!io->pool) {
+		log_ratelimited("ISAKMP (%u): Mode-Config from %s but no address pool "
+				"('crypto isakmp client configuration address-pool local NAME')",
+				io->conn_id, peer_str(io, p));
+		return -1;
+	}
+	if (pool_lease(io->pool, &io->key, io->now, &io->st->lease)) {
+		io->st->lease = 0;
+		log_msg(LOG_WARNING, "ISAKMP (%u): no address for %s: pool %s is exhausted",
+			io->conn_id, peer_str(io, p), pool_name(io->pool));
+		return -1;
+	}
+	log_msg(LOG_INFO, "ISAKMP (%u): %s leased to %s from pool %s", io->conn_id,
+		ip_str(io->st->lease, a), peer_str(io, p), pool_name(io->pool));
+	return 0;
+}
+
+int modecfg_push(struct modecfg_io *io)
+{
+	struct modecfg_sa *st = io->st;
+	uint8_t iv[IKE_MAX_BLOCK];
+	char a[INET_ADDRSTRLEN];
+	uint32_t msgid = 0;
+	uint16_t ident = 0;
+	int len;
+
+	if (st->set_msgid || lease(io))
+		return -1;
+	RAND_bytes((unsigned char *)&msgid, sizeof(msgid));
+	RAND_bytes((unsigned char *)&ident, sizeof(ident));
+	msgid |= 1;
+	if (ike_p2_iv(io->keys, io->p1_last, msgid, iv))
+		return -1;
+	len = build(io, msgid, iv, MODECFG_SET, ident, st->lease, st->set_msg,
+		    sizeof(st->set_msg));
+	if (len <= 0) {
+		log_msg(LOG_ERR, "ISAKMP (%u): cannot build Mode-Config SET", io->conn_id);
+		return -1;
+	}
+	st->set_len = len;
+	st->set_msgid = msgid;
+	st->set_ident = ident;
+	memcpy(st->set_iv, iv, sizeof(st->set_iv));
+	st->retx = 0;
+	st->next_retx = io->now + 2;
+	st->acked = false;
+	io->send(io, st->set_msg, st->set_len);
+	log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): Mode-Config SET %s sent (message %08x)",
+		  io->conn_id, ip_str(st->lease, a), msgid);
+	return 0;
+}
+
+static void ack(struct modecfg_io *io, struct isakmp_msg *m)
+{
+	struct modecfg_sa *st = io->st;
+	uint8_t plain[MODECFG_IN_MAX], iv[IKE_MAX_BLOCK];
+	struct isakmp_modecfg c;
+	char p[INET_ADDRSTRLEN];
+	int ok;
+
+	/* the ACK continues the SET's CBC chain; accept a fresh IV as well */
+	memcpy(iv, st->set_iv, sizeof(iv));
+	ok = !open_msg(io, m, iv, plain, sizeof(plain), &c);
+	if (!ok && !ike_p2_iv(io->keys, io->p1_last, m->hdr.msgid, iv))
+		ok = !open_msg(io, m, iv, plain, sizeof(plain), &c);
+	if (!ok || c.type != MODECFG_ACK || c.ident != st->set_ident) {
+		log_ratelimited("ISAKMP (%u): Mode-Config answer to SET from %s does not verify "
+				"or is not its ACK", io->conn_id, peer_str(io, p));
+		return;
+	}
+	if (!st->acked)
+		log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): Mode-Config ACK from %s", io->conn_id,
+			  peer_str(io, p));
+	st->acked = true;
+}
+
+void modecfg_input(struct modecfg_io *io, struct isakmp_msg *m)
+{
+	uint8_t plain[MODECFG_IN_MAX], iv[IKE_MAX_BLOCK], buf[MODECFG_MSG_MAX];
+	char a[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN];
+	struct isakmp_modecfg c;
+	int len;
+
+	if (!m->hdr.msgid || !(m->hdr.flags & ISAKMP_FLAG_ENC)) {
+		log_ratelimited("ISAKMP (%u): unprotected Mode-Config message from %s dropped",
+				io->conn_id, peer_str(io, p));
+		return;
+	}
+	if (io->st->set_msgid && m->hdr.msgid == io->st->set_msgid)
+		return ack(io, m);
+	if (ike_p2_iv(io->keys, io->p1_last, m->hdr.msgid, iv) ||
+	    open_msg(io, m, iv, plain, sizeof(plain), &c)) {
+		log_ratelimited("ISAKMP (%u): Mode-Config message from %s does not verify",
+				io->conn_id, peer_str(io, p));
+		return;
+	}
+	if (c.type != MODECFG_REQUEST) {
+		log_ratelimited("ISAKMP (%u): Mode-Config %s from %s ignored", io->conn_id,
+				type_name(c.type), peer_str(io, p));
+		return;
+	}
+	if (lease(io))
+		return;
+	/* the REPLY: same message ID and identifier, the REQUEST's CBC chain */
+	len = build(io, m->hdr.msgid, iv, MODECFG_REPLY, c.ident, io->st->lease, buf, sizeof(buf));
+	if (len <= 0) {
+		log_msg(LOG_ERR, "ISAKMP (%u): cannot build Mode-Config REPLY", io->conn_id);
+		return;
+	}
+	io->send(io, buf, len);
+	log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): Mode-Config REQUEST from %s: REPLY %s", io->conn_id,
+		  peer_str(io, p), ip_str(io->st->lease, a));
+}
+
+void modecfg_timer(struct modecfg_io *io)
+{
+	struct modecfg_sa *st = io->st;
+
+	if (!st->set_msgid || st->acked || !st->next_retx || io->now < st->next_retx)
+		return;
+	if (st->retx >= MODECFG_RETRANSMITS) {
+		log_msg(LOG_NOTICE, "ISAKMP (%u): no ACK to the Mode-Config SET, giving up",
+			io->conn_id);
+		st->next_retx = 0;
+		return;
+	}
+	st->retx++;
+	st->next_retx = io->now + (2u << st->retx);
+	io->send(io, st->set_msg, st->set_len);
+}
+
+int modecfg_check_proxy(struct modecfg_io *io, uint32_t addr)
+{
+	struct modecfg_sa *st = io->st;
+	char a[INET_ADDRSTRLEN], l[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN];
+
+	if (st->lease) {
+		if (addr == st->lease)
+			return 0;
+		log_msg(LOG_NOTICE, "ISAKMP (%u): %s asks in Quick Mode for %s, its lease is %s",
+			io->conn_id, peer_str(io, p), ip_str(addr, a), ip_str(st->lease, l));
+		return -1;
+	}
+	if (!io->pool || !pool_contains(io->pool, addr))
+		return 0;
+	if (pool_claim(io->pool, &io->key, addr, io->now)) {
+		log_msg(LOG_NOTICE, "ISAKMP (%u): %s asks in Quick Mode for %s, which is not "
+			"its lease", io->conn_id, peer_str(io, p), ip_str(addr, a));
+		return -1;
+	}
+	st->lease = addr;
+	log_msg(LOG_INFO, "ISAKMP (%u): %s leased to %s (asked for in Quick Mode)", io->conn_id,
+		ip_str(addr, a), peer_str(io, p));
+	return 0;
+}
+
+void modecfg_release(struct modecfg_io *io)
+{
+	if (io->st->lease && io->pool)
+		pool_release(io->pool, io->st->lease, io->now);
+	io->st->lease = 0;
+	io->st->set_msgid = 0;
+}

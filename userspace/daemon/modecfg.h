@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mode-Config (draft-dukes-ike-mode-cfg, draft-ietf-ipsec-isakmp-mode-cfg-05)
+ * for the IKEv1 responder: transaction exchanges under an established
+ * ISAKMP SA, protected like informational ones (HASH(1) = prf(SKEYID_a,
+ * M-ID | payloads), IV from the last phase-1 block and the message ID).
+ *
+ *   push ("initiate"):  SET(ADDR, NETMASK)  ->     <- ACK
+ *   pull ("respond"):   <- REQUEST(ADDR ...)    REPLY(ADDR, NETMASK) ->
+ *
+ * A REQUEST is always answered, push configured or not. The address comes
+ * from the pool (pool.h); Quick Mode then accepts only it as the client's
+ * proxy ID.
+ */
+#ifndef _ESPGW_MODECFG_H_
+#define _ESPGW_MODECFG_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "crypto.h"
+#include "isakmp.h"
+#include "pool.h"
+
+#define MODECFG_MSG_MAX		256	/* our SET: header, HASH, two attributes, padding */
+#define MODECFG_IN_MAX		4096	/* a received message, decrypted */
+#define MODECFG_RETRANSMITS	3	/* SET resent at 2, 4, 8 s while waiting for ACK */
+
+/* Mode-Config state of one ISAKMP SA (embedded in it). */
+struct modecfg_sa {
+	uint32_t lease;			/* host order; 0: none */
+	/* our SET until it is acknowledged */
+	uint32_t set_msgid;		/* 0: none outstanding */
+	uint16_t set_ident;
+	uint8_t set_iv[IKE_MAX_BLOCK];	/* last block of the SET: the ACK's IV */
+	uint8_t set_msg[MODECFG_MSG_MAX];
+	size_t set_len;
+	unsigned int retx;
+	uint64_t next_retx;
+	bool acked;
+};
+
+struct modecfg_io;
+typedef void (*modecfg_send_fn)(const struct modecfg_io *io, const void *buf, size_t len);
+
+/* What Mode-Config uses of an ISAKMP SA and the engine, filled in by ike.c. */
+struct modecfg_io {
+	struct modecfg_sa *st;
+	const struct ike_p1_keys *keys;
+	const uint8_t *p1_last;		/* phase-2 IV base */
+	const uint8_t *ci, *cr;		/* cookies */
+	unsigned int conn_id;
+	const struct sockaddr_in *peer;
+	struct pool *pool;		/* NULL: no address pool configured */
+	struct pool_key key;		/* the client, for its lease */
+	uint64_t now;
+	modecfg_send_fn send;
+	void *e, *sa;			/* for send */
+};
+
+/* Lease an address and send SET; retransmitted by modecfg_timer() until ACK. */
+int modecfg_push(struct modecfg_io *io);
+/* A transaction exchange message from the client: REQUEST or ACK. */
+void modecfg_input(struct modecfg_io *io, struct isakmp_msg *m);
+/* Retransmit an unacknowledged SET (2, 4, 8 s), then give up. */
+void modecfg_timer(struct modecfg_io *io);
+/*
+ * Quick Mode: may the client use addr (host order) as its proxy ID? With a
+ * lease only that one; without one an address of the pool only if it is
+ * free or this client's (a client that skipped Mode-Config after
+ * re-authenticating), which leases it. Addresses outside the pool are the
+ * caller's business. 0 or -1 (logged).
+ */
+int modecfg_check_proxy(struct modecfg_io *io, uint32_t addr);
+/* The ISAKMP SA goes: its lease starts its grace period. */
+void modecfg_release(struct modecfg_io *io);
+
+#endif /* _ESPGW_MODECFG_H_ */

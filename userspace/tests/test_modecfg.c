@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Mode-Config: which proxy ID a client may use in Quick Mode, and its lease's release. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "modecfg.h"
+
+#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+
+static struct sockaddr_in peer;
+
+static struct pool *mk(void)
+{
+	struct conf_pool cp = { .name = "ourpool", .nranges = 1 };
+
+	cp.ranges[0].first = IP(10, 2, 1, 1);
+	cp.ranges[0].last = IP(10, 2, 1, 254);
+	return pool_new(&cp, 60);
+}
+
+static void io_init(struct modecfg_io *io, struct modecfg_sa *st, struct pool *p, unsigned int n)
+{
+	uint32_t a = htonl(IP(198, 51, 100, n));
+
+	memset(st, 0, sizeof(*st));
+	*io = (struct modecfg_io){ .st = st, .conn_id = n, .peer = &peer, .pool = p };
+	io->key.id_type = 1;
+	io->key.id_len = 4;
+	memcpy(io->key.id, &a, 4);
+	io->key.addr = a;
+	io->key.port = htons(500);
+}
+
+static void test_leased_only(void **state)
+{
+	struct pool *p = mk();
+	struct modecfg_io io;
+	struct modecfg_sa st;
+
+	(void)state;
+	io_init(&io, &st, p, 1);
+	st.lease = IP(10, 2, 1, 1);	/* as after REQUEST/REPLY or SET/ACK */
+	assert_int_equal(modecfg_check_proxy(&io, IP(10, 2, 1, 1)), 0);
+	assert_int_equal(modecfg_check_proxy(&io, IP(10, 2, 1, 2)), -1);
+	assert_int_equal(modecfg_check_proxy(&io, IP(198, 51, 100, 1)), -1);
+	pool_free(p);
+}
+
+static void test_skipped_modecfg(void **state)
+{
+	struct pool *p = mk();
+	struct modecfg_io a, b;
+	struct modecfg_sa sa, sb;
+	uint32_t x;
+
+	(void)state;
+	io_init(&a, &sa, p, 1);
+	io_init(&b, &sb, p, 2);
+	/* no Mode-Config: a free pool address is leased to the client that asks */
+	assert_int_equal(modecfg_check_proxy(&a, IP(10, 2, 1, 7)), 0);
+	assert_int_equal(sa.lease, IP(10, 2, 1, 7));
+	/* another client cannot have it */
+	assert_int_equal(modecfg_check_proxy(&b, IP(10, 2, 1, 7)), -1);
+	assert_int_equal(sb.lease, 0);
+	/* outside the pool: not Mode-Config's business */
+	assert_int_equal(modecfg_check_proxy(&b, IP(198, 51, 100, 2)), 0);
+	assert_int_equal(sb.lease, 0);
+	/* released: in grace for its client only, then free */
+	modecfg_release(&a);
+	assert_int_equal(sa.lease, 0);
+	assert_int_equal(modecfg_check_proxy(&b, IP(10, 2, 1, 7)), -1);
+	assert_int_equal(pool_lease(p, &a.key, 30, &x), 0);	/* back within grace */
+	assert_int_equal(x, IP(10, 2, 1, 7));
+	pool_free(p);
+}
+
+static void test_no_pool(void **state)
+{
+	struct modecfg_io io;
+	struct modecfg_sa st;
+
+	(void)state;
+	io_init(&io, &st, NULL, 1);
+	assert_int_equal(modecfg_check_proxy(&io, IP(10, 2, 1, 7)), 0);
+	modecfg_release(&io);
+	assert_int_equal(st.lease, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_leased_only),
+		cmocka_unit_test(test_skipped_modecfg),
+		cmocka_unit_test(test_no_pool),
+	};
+
+	inet_pton(AF_INET, "198.51.100.1", &peer.sin_addr);
+	peer.sin_family = AF_INET;
+	return cmocka_run_group_tests_name("modecfg", tests, NULL, NULL);
+}
