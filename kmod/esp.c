@@ -42,11 +42,17 @@ struct espgw_skb_cb {
 
 static_assert(sizeof(struct espgw_skb_cb) <= sizeof_field(struct sk_buff, cb));
 
-/* One allocation per packet: IV, AEAD request, scatterlist (as esp4). */
-static void *esp_alloc_tmp(struct crypto_aead *aead, int nfrags, u8 **iv,
-			   struct aead_request **req, struct scatterlist **sg)
+/*
+ * One allocation per packet: IV, AEAD request, and the scatterlist over the
+ * whole skb (as esp4). Stored in the skb's cb; NULL when it cannot be had.
+ */
+static struct aead_request *esp_prepare(struct espgw_sa *sa, struct sk_buff *skb, int nfrags,
+					u8 **iv)
 {
+	struct crypto_aead *aead = sa->aead;
 	unsigned int len = crypto_aead_ivsize(aead);
+	struct aead_request *req;
+	struct scatterlist *sg;
 	u8 *tmp;
 
 	len = ALIGN(len, crypto_tfm_ctx_alignment());
@@ -57,12 +63,19 @@ static void *esp_alloc_tmp(struct crypto_aead *aead, int nfrags, u8 **iv,
 	if (!tmp)
 		return NULL;
 	*iv = tmp;
-	*req = (struct aead_request *)PTR_ALIGN(tmp + crypto_aead_ivsize(aead),
-						crypto_tfm_ctx_alignment());
-	aead_request_set_tfm(*req, aead);
-	*sg = PTR_ALIGN((struct scatterlist *)((u8 *)(*req + 1) + crypto_aead_reqsize(aead)),
-			__alignof__(struct scatterlist));
-	return tmp;
+	req = (struct aead_request *)PTR_ALIGN(tmp + crypto_aead_ivsize(aead),
+					       crypto_tfm_ctx_alignment());
+	aead_request_set_tfm(req, aead);
+	sg = PTR_ALIGN((struct scatterlist *)((u8 *)(req + 1) + crypto_aead_reqsize(aead)),
+		       __alignof__(struct scatterlist));
+	sg_init_table(sg, nfrags);
+	if (unlikely(skb_to_sgvec(skb, sg, 0, skb->len) < 0)) {
+		kfree(tmp);
+		return NULL;
+	}
+	aead_request_set_crypt(req, sg, sg, 0, *iv);	/* lengths set by the caller */
+	ESPGW_CB(skb)->tmp = tmp;
+	return req;
 }
 
 static void esp_drop(struct espgw_sa *sa, struct sk_buff *skb, enum espgw_drop why)
@@ -172,7 +185,6 @@ void espgw_esp_output(struct espgw_sa *sa, struct sk_buff *skb)
 	unsigned int clen, padlen, hdrlen, tailen, i;
 	struct aead_request *req;
 	struct ip_esp_hdr *esph;
-	struct scatterlist *sg;
 	struct sk_buff *trailer;
 	struct iphdr *iph;
 	int nfrags, err;
@@ -218,15 +230,9 @@ void espgw_esp_output(struct espgw_sa *sa, struct sk_buff *skb)
 	esph->spi = sa->key.spi;
 	esph->seq_no = htonl((u32)seq);
 
-	cb->tmp = esp_alloc_tmp(sa->aead, nfrags, &iv, &req, &sg);
-	if (!cb->tmp)
+	req = esp_prepare(sa, skb, nfrags, &iv);
+	if (!req)
 		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
-	sg_init_table(sg, nfrags);
-	err = skb_to_sgvec(skb, sg, 0, skb->len);
-	if (unlikely(err < 0)) {
-		kfree(cb->tmp);
-		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
-	}
 
 	/* The geniv template turns the sequence number into the IV. */
 	seq64 = cpu_to_be64(seq);
@@ -235,7 +241,7 @@ void espgw_esp_output(struct espgw_sa *sa, struct sk_buff *skb)
 	       (u8 *)&seq64 + 8 - min_t(unsigned int, sa->ivlen, 8),
 	       min_t(unsigned int, sa->ivlen, 8));
 	aead_request_set_callback(req, 0, esp_output_done, skb);
-	aead_request_set_crypt(req, sg, sg, sa->ivlen + clen, iv);
+	aead_request_set_crypt(req, req->src, req->dst, sa->ivlen + clen, iv);
 	aead_request_set_ad(req, sizeof(*esph));
 
 	err = crypto_aead_encrypt(req);
@@ -331,7 +337,6 @@ void espgw_esp_input(struct espgw_sa *sa, struct sk_buff *skb)
 	struct espgw_skb_cb *cb = ESPGW_CB(skb);
 	int elen = skb->len - sizeof(struct ip_esp_hdr) - sa->ivlen - sa->icvlen;
 	struct aead_request *req;
-	struct scatterlist *sg;
 	struct sk_buff *trailer;
 	int nfrags, err;
 	u8 *iv;
@@ -349,17 +354,11 @@ void espgw_esp_input(struct espgw_sa *sa, struct sk_buff *skb)
 		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
 	skb->ip_summed = CHECKSUM_NONE;
 
-	cb->tmp = esp_alloc_tmp(sa->aead, nfrags, &iv, &req, &sg);
-	if (!cb->tmp)
+	req = esp_prepare(sa, skb, nfrags, &iv);
+	if (!req)
 		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
-	sg_init_table(sg, nfrags);
-	err = skb_to_sgvec(skb, sg, 0, skb->len);
-	if (unlikely(err < 0)) {
-		kfree(cb->tmp);
-		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
-	}
 	aead_request_set_callback(req, 0, esp_input_done, skb);
-	aead_request_set_crypt(req, sg, sg, skb->len - sizeof(struct ip_esp_hdr), iv);
+	aead_request_set_crypt(req, req->src, req->dst, skb->len - sizeof(struct ip_esp_hdr), iv);
 	aead_request_set_ad(req, sizeof(struct ip_esp_hdr));
 
 	err = crypto_aead_decrypt(req);
