@@ -51,7 +51,7 @@ check "the gateway itself pings the client through the tunnel" \
 n_gw timeout 15 tcpdump -i out -n -v -l -c 1 "esp and dst $CLIENT" >$cap 2>/dev/null &
 tpid=$!
 sleep 2
-n_inside ping -c1 -W5 -Q 0xb8 $CLIENT_VIP >/dev/null
+n_inside ping -c6 -i0.5 -W5 -Q 0xb8 $CLIENT_VIP >/dev/null	# a few: tcpdump may start late
 wait $tpid
 check_match "the ESP packet carries the inner DSCP (EF, tos 0xb8)" 'tos 0xb8' cat $cap
 rm -f $cap
