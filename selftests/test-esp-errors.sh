@@ -38,7 +38,7 @@ check_match "gateway conntrack: the VPN flow is not translated" \
 n_inet timeout 15 tcpdump -i eth0 -n -l -c 1 icmp >$cap 2>/dev/null &
 tpid=$!
 sleep 2
-check "inside host pings the internet host" n_inside ping -c2 -W5 $INET
+check "inside host pings the internet host" n_inside ping -c4 -i0.5 -W5 $INET
 wait $tpid
 check_match "the internet host sees the gateway's address (masquerade still works)" \
 	"IP $GW_OUT > $INET" cat $cap
@@ -54,7 +54,7 @@ check "a DF packet that fits (1446 bytes) crosses" n_inside ping -M do -s 1418 -
 n_gw timeout 20 tcpdump -i out -n -c 3 -w $cap "esp and dst $GW_OUT" 2>/dev/null &
 tpid=$!
 sleep 2
-n_client ping -c3 -i0.2 -W5 -I $CLIENT_VIP $INSIDE >/dev/null
+n_client ping -c6 -i0.3 -W5 -I $CLIENT_VIP $INSIDE >/dev/null	# tcpdump keeps the first 3
 wait $tpid
 before=$(sa_stat $SPI_IN packets)
 sent=$(n_client "$ROOT/selftests/espcraft.py" replay $cap $GW_OUT)
