@@ -372,7 +372,6 @@ secrets {
 	}
 }
 SW
-	rm -f $d/charon.vici	# a previous charon's socket: wait for this one's
 	# charon's pid file lives in /run: a private one for each client
 	ip netns exec "$NS_CLIENT" unshare -m sh -c \
 		"mount -t tmpfs none /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
