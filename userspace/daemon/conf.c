@@ -47,6 +47,7 @@ enum blk {
 	BLK_POLICY,	/* crypto isakmp policy N */
 	BLK_TSET,	/* crypto ipsec transform-set NAME ... */
 	BLK_DYNMAP,	/* crypto dynamic-map NAME SEQ */
+	BLK_GROUP,	/* crypto isakmp client configuration group NAME */
 	BLK_IFACE,	/* interface X: ignored but for "crypto map NAME" */
 	BLK_IGNORED,	/* route-map, line, router...: everything ignored */
 };
@@ -65,6 +66,14 @@ struct p_dynmap {
 	char acl[CONF_NAME_MAX];
 	int acl_line;
 	int pfs_line;
+};
+
+struct p_group {
+	char pool[CONF_NAME_MAX];
+	int pool_line;
+	char acl[CONF_NAME_MAX];
+	int acl_line;
+	int dns_line, wins_line, domain_line, banner_line;
 };
 
 struct p_acl {
@@ -108,6 +117,8 @@ struct st {
 
 	char pool_ref[CONF_NAME_MAX];
 	int pool_ref_line;
+	struct p_group grp[CONF_MAX_GROUPS];
+	int grace_line;
 	int pool_first_range_line[CONF_MAX_POOLS][CONF_MAX_RANGES];
 
 	/* the crypto map: its name from the first line that names it */
@@ -667,6 +678,121 @@ static int isakmp_key(struct st *s)
 	return 0;
 }
 
+/* ------------------------------- crypto isakmp client configuration group */
+
+static int open_group(struct st *s)
+{
+	struct conf *c = s->c;
+	struct conf_group *g;
+	size_t i;
+
+	if (want(s, 6, 6, "crypto isakmp client configuration group NAME"))
+		return -1;
+	for (i = 0; i < c->ngroups; i++)
+		if (!strcmp(c->groups[i].name, s->tok[5]))
+			return perr(s, "client configuration group %s defined twice (first at "
+				    "line %d)", s->tok[5], c->groups[i].line);
+	if (c->ngroups == CONF_MAX_GROUPS)
+		return perr(s, "too many client configuration groups (at most %d)",
+			    CONF_MAX_GROUPS);
+	g = &c->groups[c->ngroups];
+	memset(g, 0, sizeof(*g));
+	memset(&s->grp[c->ngroups], 0, sizeof(s->grp[0]));
+	if (name_copy(s, "client configuration group", s->tok[5], g->name))
+		return -1;
+	g->pool = -1;
+	g->line = s->line;
+	s->blk = BLK_GROUP;
+	s->blk_idx = (int)c->ngroups++;
+	return 0;
+}
+
+/* "dns A [B]" / "wins A [B]" */
+static int group_servers(struct st *s, const char *what, uint32_t *out, size_t *n, int *line)
+{
+	int i;
+
+	if (*line)
+		return perr(s, "duplicate %s (first at line %d)", what, *line);
+	if (s->ntok < 2)
+		return perr(s, "incomplete command, expected '%s A.B.C.D [A.B.C.D]'", what);
+	if (s->ntok > 1 + CONF_MAX_SERVERS)
+		return perr(s, "%s: at most %d servers", what, CONF_MAX_SERVERS);
+	for (i = 1; i < s->ntok; i++) {
+		if (ip(s, what, s->tok[i], &out[i - 1]))
+			return -1;
+		if (!out[i - 1] || out[i - 1] == 0xffffffffu)
+			return perr(s, "%s: %s is not a server address", what, s->tok[i]);
+	}
+	*n = (size_t)s->ntok - 1;
+	*line = s->line;
+	return 0;
+}
+
+static int group_sub(struct st *s)
+{
+	struct conf_group *g = &s->c->groups[s->blk_idx];
+	struct p_group *pg = &s->grp[s->blk_idx];
+	const char *cmd = s->tok[0];
+
+	if (!strcmp(cmd, "dns"))
+		return group_servers(s, "dns", g->dns, &g->ndns, &pg->dns_line);
+	if (!strcmp(cmd, "wins"))
+		return group_servers(s, "wins", g->wins, &g->nwins, &pg->wins_line);
+	if (!strcmp(cmd, "domain")) {
+		size_t i, len;
+
+		if (want(s, 2, 2, "domain NAME"))
+			return -1;
+		if (pg->domain_line)
+			return perr(s, "duplicate domain (first at line %d)", pg->domain_line);
+		len = strlen(s->tok[1]);
+		if (len >= CONF_DOMAIN_MAX)
+			return perr(s, "domain: '%s' is too long (at most %d characters)",
+				    s->tok[1], CONF_DOMAIN_MAX - 1);
+		for (i = 0; i < len; i++)
+			if (!isalnum((unsigned char)s->tok[1][i]) && !strchr(".-_", s->tok[1][i]))
+				return perr(s, "domain: '%s' is not a domain name", s->tok[1]);
+		memcpy(g->domain, s->tok[1], len + 1);
+		pg->domain_line = s->line;
+		return 0;
+	}
+	if (!strcmp(cmd, "banner")) {
+		if (s->ntok < 2)
+			return perr(s, "incomplete command, expected 'banner TEXT'");
+		if (pg->banner_line)
+			return perr(s, "duplicate banner (first at line %d)", pg->banner_line);
+		join(s, 1, g->banner, sizeof(g->banner));
+		pg->banner_line = s->line;
+		return 0;
+	}
+	if (!strcmp(cmd, "pool")) {
+		if (want(s, 2, 2, "pool NAME"))
+			return -1;
+		if (pg->pool_line)
+			return perr(s, "duplicate pool (first at line %d)", pg->pool_line);
+		if (name_copy(s, "pool", s->tok[1], pg->pool))
+			return -1;
+		pg->pool_line = s->line;
+		return 0;
+	}
+	if (!strcmp(cmd, "acl")) {
+		if (want(s, 2, 2, "acl ACL"))
+			return -1;
+		if (pg->acl_line)
+			return perr(s, "duplicate acl (first at line %d)", pg->acl_line);
+		if (name_copy(s, "acl", s->tok[1], pg->acl))
+			return -1;
+		pg->acl_line = s->line;
+		return 0;
+	}
+	if (!strcmp(cmd, "key"))
+		return perr(s, "group key: group authentication needs Aggressive Mode, which "
+			    "espgwd does not do yet; use 'crypto isakmp key SECRET address ...'");
+	return perr(s, "unknown command '%s' in client configuration group %s (dns, wins, "
+		    "domain, pool, acl, banner)", cmd, g->name);
+}
+
 static int crypto_isakmp(struct st *s)
 {
 	if (s->ntok < 3)
@@ -676,11 +802,14 @@ static int crypto_isakmp(struct st *s)
 	if (!strcmp(s->tok[2], "key"))
 		return isakmp_key(s);
 	if (!strcmp(s->tok[2], "client")) {
+		if (s->ntok >= 5 && !strcmp(s->tok[3], "configuration") &&
+		    !strcmp(s->tok[4], "group"))
+			return open_group(s);
 		/* crypto isakmp client configuration address-pool local NAME */
 		if (s->ntok < 6 || strcmp(s->tok[3], "configuration") ||
 		    strcmp(s->tok[4], "address-pool") || strcmp(s->tok[5], "local"))
 			return perr(s, "expected 'crypto isakmp client configuration address-pool "
-				    "local NAME'");
+				    "local NAME' or '... group NAME'");
 		if (want(s, 7, 7, "crypto isakmp client configuration address-pool local NAME"))
 			return -1;
 		if (s->pool_ref_line)
@@ -859,21 +988,22 @@ static int open_dynmap(struct st *s)
 	return 0;
 }
 
-static int add_net(struct st *s, struct conf_dynmap *d, uint32_t addr, uint8_t plen, int line)
+/* Add a network to a list of at most CONF_MAX_NETS (owner names the list in errors). */
+static int add_net(struct st *s, struct conf_net *nets, size_t *n, const char *owner,
+		   uint32_t addr, uint8_t plen, int line)
 {
 	size_t i;
 
-	for (i = 0; i < d->nnets; i++)
-		if (d->nets[i].addr == addr && d->nets[i].plen == plen)
+	for (i = 0; i < *n; i++)
+		if (nets[i].addr == addr && nets[i].plen == plen)
 			return 0;
-	if (d->nnets == CONF_MAX_NETS) {
+	if (*n == CONF_MAX_NETS) {
 		s->line = line;
-		return perr(s, "too many protected networks in dynamic-map %s (at most %d)",
-			    d->name, CONF_MAX_NETS);
+		return perr(s, "too many networks in %s (at most %d)", owner, CONF_MAX_NETS);
 	}
-	d->nets[d->nnets].addr = addr;
-	d->nets[d->nnets].plen = plen;
-	d->nnets++;
+	nets[*n].addr = addr;
+	nets[*n].plen = plen;
+	(*n)++;
 	return 0;
 }
 
@@ -893,6 +1023,13 @@ static int dynmap_sub(struct st *s)
 		if (name_copy(s, "match address", s->tok[2], d->acl))
 			return -1;
 		d->acl_line = s->line;
+		return 0;
+	}
+	if (!strcmp(cmd, "reverse-route")) {
+		/* "reverse-route" (12.x) or "reverse-route static" (later IOS) */
+		if (s->ntok > 2 || (s->ntok == 2 && strcmp(s->tok[1], "static")))
+			return perr(s, "expected 'reverse-route [static]'");
+		d->d.reverse_route = true;
 		return 0;
 	}
 	if (strcmp(cmd, "set") || s->ntok < 2)
@@ -961,7 +1098,7 @@ static int dynmap_sub(struct st *s)
 		if (a & ~plen_mask(plen))
 			return perr(s, "set local-network: %s has bits outside the mask %s",
 				    s->tok[2], s->tok[3]);
-		return add_net(s, &d->d, a, plen, s->line);
+		return add_net(s, d->d.nets, &d->d.nnets, "the dynamic map", a, plen, s->line);
 	}
 	if (!strcmp(s->tok[1], "peer"))
 		return perr(s, "'set peer' is not supported: a dynamic map accepts any peer");
@@ -1217,7 +1354,21 @@ static int top(struct st *s)
 			s->c->legacy = true;
 			return 0;
 		}
-		return perr(s, "unknown command 'espgw%s%s' (espgw legacy)", s->ntok > 1 ? " " : "",
+		if (s->ntok >= 2 && !strcmp(s->tok[1], "lease-grace")) {
+			uint64_t v;
+
+			if (want(s, 3, 3, "espgw lease-grace SECONDS") ||
+			    num(s, "espgw lease-grace", s->tok[2], 0, 86400, &v))
+				return -1;
+			if (s->grace_line)
+				return perr(s, "duplicate espgw lease-grace (first at line %d)",
+					    s->grace_line);
+			s->grace_line = s->line;
+			s->c->lease_grace = (unsigned int)v;
+			return 0;
+		}
+		return perr(s, "unknown command 'espgw%s%s' (espgw legacy, espgw lease-grace)",
+			    s->ntok > 1 ? " " : "",
 			    s->ntok > 1 ? s->tok[1] : "");
 	}
 	return do_ignored(s);
@@ -1232,6 +1383,8 @@ static int sub(struct st *s)
 		return tset_sub(s);
 	case BLK_DYNMAP:
 		return dynmap_sub(s);
+	case BLK_GROUP:
+		return group_sub(s);
 	case BLK_IFACE:
 		if (!strcmp(s->tok[0], "crypto") && s->ntok >= 2 && !strcmp(s->tok[1], "map"))
 			return iface_crypto_map(s);
@@ -1266,6 +1419,85 @@ static int tokenize(struct st *s, char *buf)
 
 /* ----------------------------------------------------------------- finish */
 
+/*
+ * The source networks of ACL's permit entries into nets (what 'match address'
+ * and a group's 'acl' use), errors at the entries' lines. -1 stops the
+ * resolution (too many networks); a missing or empty ACL is an error too.
+ */
+static int acl_nets(struct st *s, const char *acl, int use_line, const char *use,
+		    struct conf_net *nets, size_t *n)
+{
+	bool found = false, permit = false;
+	size_t k;
+
+	for (k = 0; k < s->nacl; k++) {
+		struct p_acl *e = &s->acl[k];
+		int pl;
+
+		if (strcmp(e->name, acl))
+			continue;
+		found = true;
+		if (!e->ip) {
+			lerr(s, e->line, "access-list %s is used by %s (line %d): only 'ip' entries",
+			     e->name, use, use_line);
+			continue;
+		}
+		if (!e->permit)
+			continue;
+		permit = true;
+		pl = mask_plen(~e->swild);
+		if (pl < 0) {
+			char w[16];
+
+			snprintf(w, sizeof(w), "%u.%u.%u.%u", e->swild >> 24, e->swild >> 16 & 255,
+				 e->swild >> 8 & 255, e->swild & 255);
+			lerr(s, e->line, "access-list %s: wildcard %s is not a prefix (%s at line "
+			     "%d)", e->name, w, use, use_line);
+			continue;
+		}
+		if (add_net(s, nets, n, use, e->src & ~e->swild, (uint8_t)pl, e->line))
+			return -1;
+	}
+	if (!found)
+		lerr(s, use_line, "access-list %s is not defined", acl);
+	else if (!permit)
+		lerr(s, use_line, "access-list %s permits nothing", acl);
+	return 0;
+}
+
+static int find_pool(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->npools; i++)
+		if (!strcmp(c->pools[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static void resolve_groups(struct st *s)
+{
+	struct conf *c = s->c;
+	size_t i;
+
+	for (i = 0; i < c->ngroups; i++) {
+		struct conf_group *g = &c->groups[i];
+		struct p_group *pg = &s->grp[i];
+
+		if (pg->pool_line) {
+			g->pool = find_pool(c, pg->pool);
+			if (g->pool < 0)
+				lerr(s, pg->pool_line, "ip local pool %s is not defined", pg->pool);
+		}
+		if (pg->acl_line && acl_nets(s, pg->acl, pg->acl_line, "acl", g->split, &g->nsplit))
+			return;
+		if (!pg->pool_line && !s->pool_ref_line && c->modecfg)
+			lerr(s, g->line, "client configuration group %s has no pool and there is no "
+			     "'crypto isakmp client configuration address-pool local NAME'",
+			     g->name);
+	}
+}
+
 static void resolve_dynmap(struct st *s)
 {
 	struct conf *c = s->c;
@@ -1290,43 +1522,9 @@ static void resolve_dynmap(struct st *s)
 		if (!x->tset_line)
 			lerr(s, x->d.line, "crypto dynamic-map %s %u has no 'set transform-set'",
 			     x->d.name, x->d.seq);
-		if (x->acl_line) {
-			bool found = false, permit = false;
-
-			for (k = 0; k < s->nacl; k++) {
-				struct p_acl *e = &s->acl[k];
-				int pl;
-
-				if (strcmp(e->name, x->acl))
-					continue;
-				found = true;
-				if (!e->ip) {
-					lerr(s, e->line, "access-list %s is used by match address "
-					     "(line %d): only 'ip' entries", e->name, x->acl_line);
-					continue;
-				}
-				if (!e->permit)
-					continue;
-				permit = true;
-				pl = mask_plen(~e->swild);
-				if (pl < 0) {
-					char w[16];
-
-					snprintf(w, sizeof(w), "%u.%u.%u.%u", e->swild >> 24,
-						 e->swild >> 16 & 255, e->swild >> 8 & 255,
-						 e->swild & 255);
-					lerr(s, e->line, "access-list %s: wildcard %s is not a prefix "
-					     "(match address at line %d)", e->name, w, x->acl_line);
-					continue;
-				}
-				if (add_net(s, &x->d, e->src & ~e->swild, (uint8_t)pl, e->line))
-					return;
-			}
-			if (!found)
-				lerr(s, x->acl_line, "access-list %s is not defined", x->acl);
-			else if (!permit)
-				lerr(s, x->acl_line, "access-list %s permits nothing", x->acl);
-		}
+		if (x->acl_line && acl_nets(s, x->acl, x->acl_line, "match address", x->d.nets,
+					    &x->d.nnets))
+			return;
 		if (!x->d.nnets && !x->acl_line)
 			lerr(s, x->d.line, "crypto dynamic-map %s %u has no protected network "
 			     "('match address ACL' or 'set local-network A.B.C.D MASK')",
@@ -1381,17 +1579,15 @@ static void finish(struct st *s)
 		     "[ESP-AUTH]'");
 	resolve_dynmap(s);
 	if (s->pool_ref_line) {
-		for (i = 0; i < c->npools; i++)
-			if (!strcmp(c->pools[i].name, s->pool_ref))
-				break;
-		if (i == c->npools)
+		c->isakmp_pool = find_pool(c, s->pool_ref);
+		if (c->isakmp_pool < 0)
 			lerr(s, s->pool_ref_line, "ip local pool %s is not defined", s->pool_ref);
-		else
-			c->isakmp_pool = (int)i;
 	}
-	if (c->modecfg && !s->pool_ref_line)
+	resolve_groups(s);
+	if (c->modecfg && !s->pool_ref_line && !conf_group_for(c, 0, NULL, 0))
 		lerr(s, s->modecfg_line, "client configuration address needs 'crypto isakmp "
-		     "client configuration address-pool local NAME'");
+		     "client configuration address-pool local NAME' (or a client configuration "
+		     "group 'default' with a pool)");
 	if (s->iface_map_line && !s->bind_line)
 		lerr(s, s->iface_map_line, "crypto map %s is not defined", s->iface_map);
 	if (!c->legacy && s->nleg) {
@@ -1483,6 +1679,7 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 	c->sa_life_sec = 3600;
 	c->sa_life_kb = 4608000;
 	c->isakmp_pool = -1;
+	c->lease_grace = CONF_GRACE_DEFAULT;
 	if (err && errlen)
 		err[0] = 0;
 	s = calloc(1, sizeof(*s));
@@ -1624,6 +1821,25 @@ const struct conf_psk *conf_psk_lookup(const struct conf *c, uint32_t peer)
 			best = k;
 	}
 	return best;
+}
+
+const struct conf_group *conf_group_for(const struct conf *c, uint8_t id_type,
+					const uint8_t *id, size_t len)
+{
+	const struct conf_group *def = NULL;
+	size_t i;
+
+	for (i = 0; i < c->ngroups; i++) {
+		const struct conf_group *g = &c->groups[i];
+
+		/* ID_FQDN 2, ID_USER_FQDN 3, ID_KEY_ID 11 (RFC 2407 4.6.2.1) */
+		if ((id_type == 2 || id_type == 3 || id_type == 11) && strlen(g->name) == len &&
+		    !memcmp(g->name, id, len))
+			return g;
+		if (!strcmp(g->name, "default"))
+			def = g;
+	}
+	return def;
 }
 
 const char *conf_warning(const struct conf *c, size_t *iter)

@@ -23,6 +23,11 @@
 #define CONF_MAX_PSKS	256
 #define CONF_MAX_POOLS	16
 #define CONF_MAX_RANGES	8
+#define CONF_MAX_GROUPS	16
+#define CONF_MAX_SERVERS 2	/* DNS or WINS servers per group */
+#define CONF_DOMAIN_MAX	128
+#define CONF_BANNER_MAX	512
+#define CONF_GRACE_DEFAULT 60	/* seconds a released lease waits for its client */
 
 /* An IPv4 prefix, host byte order, addr already masked. */
 struct conf_net {
@@ -59,6 +64,27 @@ struct conf_dynmap {
 	 * side of the ACL's permit entries) and/or "set local-network A.B.C.D MASK" */
 	struct conf_net nets[CONF_MAX_NETS];
 	size_t nnets;
+	/* "reverse-route": a route for each client's network toward its next hop */
+	bool reverse_route;
+	int line;
+};
+
+/*
+ * "crypto isakmp client configuration group NAME": what Mode-Config gives
+ * the clients of a group besides the address. A client belongs to the group
+ * whose name is its phase-1 identity (ID_KEY_ID, ID_FQDN or ID_USER_FQDN),
+ * else to the group named "default" when there is one.
+ */
+struct conf_group {
+	char name[CONF_NAME_MAX];
+	uint32_t dns[CONF_MAX_SERVERS], wins[CONF_MAX_SERVERS];	/* host order */
+	size_t ndns, nwins;
+	char domain[CONF_DOMAIN_MAX];		/* "domain NAME", "" none */
+	char banner[CONF_BANNER_MAX];		/* "banner TEXT", "" none */
+	/* "acl ACL": the permit entries' source networks, sent as Unity split-include */
+	struct conf_net split[CONF_MAX_NETS];
+	size_t nsplit;
+	int pool;				/* "pool NAME" -> index; -1: the isakmp pool */
 	int line;
 };
 
@@ -98,6 +124,10 @@ struct conf {
 	/* "crypto isakmp client configuration address-pool local NAME" -> index, -1 none */
 	int isakmp_pool;
 	unsigned int modecfg;		/* enum conf_modecfg bits */
+	struct conf_group groups[CONF_MAX_GROUPS];
+	size_t ngroups;
+	/* "espgw lease-grace SECONDS": how long a released lease waits for its client */
+	unsigned int lease_grace;
 	char crypto_map[CONF_NAME_MAX];
 	/* what conf_warning() returns: NUL-separated messages, heap, freed by conf_free() */
 	char *warnings;
@@ -118,6 +148,12 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 void conf_free(struct conf *c);
 /* The most specific key for a peer (host order), NULL when none covers it. */
 const struct conf_psk *conf_psk_lookup(const struct conf *c, uint32_t peer);
+/*
+ * The group of a client with phase-1 identity (type, data, len): the one
+ * named so for ID_KEY_ID/ID_FQDN/ID_USER_FQDN, else "default", else NULL.
+ */
+const struct conf_group *conf_group_for(const struct conf *c, uint8_t id_type,
+					const uint8_t *id, size_t len);
 /* Warnings to log at start (legacy algorithms in use...), one per call; NULL when done. */
 const char *conf_warning(const struct conf *c, size_t *iter);
 /*

@@ -33,6 +33,7 @@
 #include "ike.h"
 #include "isakmp.h"
 #include "kernel.h"
+#include "json.h"
 #include "log.h"
 #include "modecfg.h"
 #include "policy.h"
@@ -110,6 +111,7 @@ struct ike_sa {
 	size_t reply_len;
 	struct qm qm[QM_SLOTS];
 	struct child *children;
+	const struct conf_group *grp;	/* the client's configuration group, or NULL */
 	struct modecfg_sa mc;		/* Mode-Config: lease, our SET */
 };
 
@@ -123,7 +125,7 @@ struct ike_engine {
 	unsigned int next_conn_id;
 	uint32_t next_policy_id;
 	uint64_t now;
-	struct pool *pool;		/* the isakmp client configuration pool, or NULL */
+	struct pool *pools[CONF_MAX_POOLS];	/* one per 'ip local pool' */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -428,7 +430,24 @@ static bool policy_shared(struct ike_engine *e, const struct child *c)
 	return false;
 }
 
-/* Remove a child's SAs (and its policy unless a newer child took it over). */
+/* Does another child (a rekeyed or re-authenticated one) send to c's remote network? */
+static bool route_shared(struct ike_engine *e, const struct child *c)
+{
+	struct ike_sa *s;
+	struct child *o;
+
+	for (s = e->sas; s; s = s->next)
+		for (o = s->children; o; o = o->next)
+			if (o != c && o->remote.addr == c->remote.addr &&
+			    o->remote.plen == c->remote.plen)
+				return true;
+	return false;
+}
+
+/*
+ * Remove a child's SAs (and its policy unless a newer child took it over, and
+ * its reverse route unless another child needs it).
+ */
 static void child_remove(struct ike_engine *e, struct ike_sa *sa, struct child *c)
 {
 	struct child **pp;
@@ -441,6 +460,8 @@ static void child_remove(struct ike_engine *e, struct ike_sa *sa, struct child *
 	}
 	if (!policy_shared(e, c))
 		kernel_policy_del(e->k, c->policy_id);
+	if (e->conf->dynmap.reverse_route && !route_shared(e, c))
+		kernel_route_del(e->k, &c->remote);
 	kernel_sa_del(e->k, sa->peer.sin_addr.s_addr, c->spi_out);
 	kernel_sa_del(e->k, sa->local.sin_addr.s_addr, c->spi_in);
 	log_debug(LOG_CAT_IPSEC, "IPsec SAs removed: spi in 0x%08x out 0x%08x", c->spi_in,
@@ -714,6 +735,10 @@ static void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 	log_msg(LOG_INFO, "ISAKMP SA %u established with %s (enc %u/%u, hash %u, group %u, %u s)",
 		sa->conn_id, addr_str(&sa->peer, a), sa->attrs.enc, sa->attrs.keylen,
 		sa->attrs.hash, sa->attrs.group, sa->lifetime);
+	sa->grp = conf_group_for(e->conf, sa->id_type, sa->id_data, sa->id_len);
+	if (sa->grp)
+		log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): client configuration group %s",
+			  sa->conn_id, sa->grp->name);
 	if (sa->initial_contact)
 		initial_contact(e, sa);
 	if (e->conf->modecfg & CONF_MODECFG_INITIATE)
@@ -973,6 +998,10 @@ static void qm3(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, s
 	}
 	c->next = sa->children;
 	sa->children = c;
+	if (e->conf->dynmap.reverse_route && !route_shared(e, c) &&
+	    !kernel_route_add(e->k, &c->remote, sa->peer.sin_addr.s_addr))
+		log_debug(LOG_CAT_IPSEC, "ISAKMP (%u): adding static route for %s", sa->conn_id,
+			  net_str(&c->remote, r, sizeof(r)));
 	log_msg(LOG_INFO, "IPsec SAs up with %s: %s <-> %s, spi in 0x%08x out 0x%08x",
 		addr_str(&sa->peer, a), net_str(&c->local, l, sizeof(l)),
 		net_str(&c->remote, r, sizeof(r)), c->spi_in, c->spi_out);
@@ -1124,9 +1153,14 @@ static void mc_io(struct ike_engine *e, struct ike_sa *sa, struct modecfg_io *io
 {
 	*io = (struct modecfg_io){
 		.st = &sa->mc, .keys = &sa->keys, .p1_last = sa->p1_last, .ci = sa->ci,
-		.cr = sa->cr, .conn_id = sa->conn_id, .peer = &sa->peer, .pool = e->pool,
+		.cr = sa->cr, .conn_id = sa->conn_id, .peer = &sa->peer, .grp = sa->grp,
 		.now = e->now, .send = mc_send, .e = e, .sa = sa,
 	};
+	/* the group's pool, else the isakmp client configuration pool */
+	if (sa->grp && sa->grp->pool >= 0)
+		io->pool = e->pools[sa->grp->pool];
+	else if (e->conf->isakmp_pool >= 0)
+		io->pool = e->pools[e->conf->isakmp_pool];
 	io->key.id_type = sa->id_type;
 	io->key.id_len = sa->id_len < POOL_ID_MAX ? sa->id_len : POOL_ID_MAX;
 	memcpy(io->key.id, sa->id_data, io->key.id_len);
@@ -1134,12 +1168,23 @@ static void mc_io(struct ike_engine *e, struct ike_sa *sa, struct modecfg_io *io
 	io->key.port = sa->peer.sin_port;
 }
 
+/* The pool is exhausted: refuse the client by ending its ISAKMP SA (it gets the DELETE). */
+static void mc_refuse(struct ike_engine *e, struct ike_sa *sa)
+{
+	char a[INET_ADDRSTRLEN];
+
+	log_msg(LOG_NOTICE, "ISAKMP (%u): %s refused: no address to give, ISAKMP SA deleted",
+		sa->conn_id, addr_str(&sa->peer, a));
+	sa_delete(e, sa, true);
+}
+
 static void mc_push(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct modecfg_io io;
 
 	mc_io(e, sa, &io);
-	modecfg_push(&io);
+	if (modecfg_push(&io) == -ENOSPC)
+		mc_refuse(e, sa);
 }
 
 static int mc_check_proxy(struct ike_engine *e, struct ike_sa *sa, uint32_t addr)
@@ -1163,7 +1208,8 @@ static void mc_input(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg 
 	struct modecfg_io io;
 
 	mc_io(e, sa, &io);
-	modecfg_input(&io, m);
+	if (modecfg_input(&io, m) == -ENOSPC)
+		mc_refuse(e, sa);
 }
 
 static void mc_timer(struct ike_engine *e, struct ike_sa *sa)
@@ -1350,6 +1396,25 @@ void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now)
 		fputs("]\n", f);
 }
 
+void ike_pool_show(struct ike_engine *e, FILE *f, bool json, uint64_t now)
+{
+	struct jw w;
+	size_t i;
+
+	if (json) {
+		jw_init(&w, f);
+		jw_arr_open(&w, NULL);
+	}
+	for (i = 0; i < e->conf->npools; i++)
+		pool_show(e->pools[i], json ? &w : NULL, f, now);
+	if (json) {
+		jw_arr_close(&w);
+		jw_end(&w);
+	} else if (!e->conf->npools) {
+		fputs("no pool configured ('ip local pool NAME FIRST LAST')\n", f);
+	}
+}
+
 unsigned int ike_clear(struct ike_engine *e)
 {
 	unsigned int n = 0;
@@ -1365,6 +1430,7 @@ struct ike_engine *ike_engine_new(const struct conf *conf, struct kernel *k, ike
 				  void *send_arg)
 {
 	struct ike_engine *e = calloc(1, sizeof(*e));
+	size_t i;
 
 	if (!e)
 		return NULL;
@@ -1372,9 +1438,11 @@ struct ike_engine *ike_engine_new(const struct conf *conf, struct kernel *k, ike
 	e->k = k;
 	e->send = send;
 	e->send_arg = send_arg;
-	if (conf->isakmp_pool >= 0) {
-		e->pool = pool_new(&conf->pools[conf->isakmp_pool], POOL_GRACE_SEC);
-		if (!e->pool) {
+	for (i = 0; i < conf->npools; i++) {
+		e->pools[i] = pool_new(&conf->pools[i], conf->lease_grace);
+		if (!e->pools[i]) {
+			while (i--)
+				pool_free(e->pools[i]);
 			free(e);
 			return NULL;
 		}
@@ -1384,9 +1452,12 @@ struct ike_engine *ike_engine_new(const struct conf *conf, struct kernel *k, ike
 
 void ike_engine_free(struct ike_engine *e)
 {
+	size_t i;
+
 	if (!e)
 		return;
 	ike_clear(e);
-	pool_free(e->pool);
+	for (i = 0; i < e->conf->npools; i++)
+		pool_free(e->pools[i]);
 	free(e);
 }

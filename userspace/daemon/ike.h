@@ -38,6 +38,8 @@ void ike_kernel_expire(struct ike_engine *e, const struct espgw_sa *sa);
 
 /* 'espgw ike show': like 'show crypto isakmp sa' (json: one object). */
 void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now);
+/* 'espgw pool show': like 'show ip local pool', every pool and its leases (json: an array). */
+void ike_pool_show(struct ike_engine *e, FILE *f, bool json, uint64_t now);
 /* 'espgw ike clear': delete every ISAKMP SA and its IPsec SAs. Returns how many. */
 unsigned int ike_clear(struct ike_engine *e);
 

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/rtnetlink.h>
 
 #include <netlink/genl/genl.h>
 #include <netlink/socket.h>
@@ -19,6 +21,8 @@
 struct kernel {
 	struct espgw_nl req;	/* requests and their acks */
 	struct espgw_nl ev;	/* the events group */
+	int rt;			/* rtnetlink, for reverse routes; -1 until first used */
+	uint32_t rt_seq;
 };
 
 int kernel_open(struct kernel **kp)
@@ -38,6 +42,7 @@ int kernel_open(struct kernel **kp)
 	if (ret)
 		goto err_ev;
 	nl_socket_set_nonblocking(k->ev.sk);
+	k->rt = -1;
 	*kp = k;
 	return 0;
 err_ev:
@@ -55,6 +60,8 @@ void kernel_close(struct kernel *k)
 		return;
 	espgw_nl_close(&k->ev);
 	espgw_nl_close(&k->req);
+	if (k->rt >= 0)
+		close(k->rt);
 	free(k);
 }
 
@@ -160,4 +167,138 @@ void kernel_events_read(struct kernel *k, kernel_expire_cb cb, void *arg)
 	while (nl_recvmsgs(k->ev.sk, cbs) > 0)
 		;
 	nl_cb_put(cbs);
+}
+
+/* ---- reverse routes (rtnetlink) ------------------------------------------------ */
+
+struct rt_req {
+	struct nlmsghdr n;
+	struct rtmsg r;
+	char attrs[64];
+};
+
+static void rt_attr(struct rt_req *q, unsigned short type, const void *data, unsigned short len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)q + NLMSG_ALIGN(q->n.nlmsg_len));
+
+	a->rta_type = type;
+	a->rta_len = RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	q->n.nlmsg_len = NLMSG_ALIGN(q->n.nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/*
+ * Send q and read the answer into buf: the route (RTM_GETROUTE) or the ack.
+ * Returns the answer's length, or a negative errno (the kernel's).
+ */
+static int rt_call(struct kernel *k, struct rt_req *q, char *buf, size_t cap)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	ssize_t n;
+
+	if (k->rt < 0) {
+		k->rt = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+		if (k->rt < 0)
+			return -errno;
+	}
+	q->n.nlmsg_seq = ++k->rt_seq;
+	if (sendto(k->rt, q, q->n.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		n = recv(k->rt, buf, cap, 0);
+		if (n < 0)
+			return errno == EINTR ? -EINTR : -errno;
+		if (n < (ssize_t)sizeof(*h) || !NLMSG_OK(h, (size_t)n))
+			return -EPROTO;
+		if (h->nlmsg_seq != k->rt_seq)
+			continue;	/* a late answer to an earlier request */
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+
+			return e->error;
+		}
+		return (int)n;
+	}
+}
+
+static void rt_init(struct rt_req *q, uint16_t type, uint16_t flags, const struct conf_net *dst)
+{
+	uint32_t d = htonl(dst->addr);
+
+	memset(q, 0, sizeof(*q));
+	q->n.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	q->n.nlmsg_type = type;
+	q->n.nlmsg_flags = NLM_F_REQUEST | flags;
+	q->r.rtm_family = AF_INET;
+	q->r.rtm_dst_len = dst->plen;
+	rt_attr(q, RTA_DST, &d, 4);
+}
+
+int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer)
+{
+	struct conf_net p = { ntohl(peer), 32 };
+	uint32_t gw = 0, oif = 0;
+	char buf[4096];
+	struct rt_req q;
+	struct rtattr *a;
+	struct rtmsg *rm;
+	int len, ret;
+
+	/* where the kernel sends the peer's packets: next hop and interface */
+	rt_init(&q, RTM_GETROUTE, 0, &p);
+	len = rt_call(k, &q, buf, sizeof(buf));
+	if (len < 0) {
+		ret = len;
+		goto err;
+	}
+	rm = NLMSG_DATA((struct nlmsghdr *)buf);
+	len = (int)RTM_PAYLOAD((struct nlmsghdr *)buf);
+	for (a = RTM_RTA(rm); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD(a) == 4)
+			memcpy(&gw, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) == 4)
+			memcpy(&oif, RTA_DATA(a), 4);
+	}
+	if (!oif) {
+		ret = -ENETUNREACH;
+		goto err;
+	}
+	rt_init(&q, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, dst);
+	q.r.rtm_table = RT_TABLE_MAIN;
+	q.r.rtm_protocol = ESPGW_RTPROT;
+	q.r.rtm_type = RTN_UNICAST;
+	q.r.rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	if (gw)
+		rt_attr(&q, RTA_GATEWAY, &gw, 4);
+	rt_attr(&q, RTA_OIF, &oif, 4);
+	ret = rt_call(k, &q, buf, sizeof(buf));
+	if (!ret)
+		return 0;
+err:
+	log_msg(LOG_ERR, "kernel: reverse route to %u.%u.%u.%u/%u: %s", dst->addr >> 24,
+		dst->addr >> 16 & 255, dst->addr >> 8 & 255, dst->addr & 255, dst->plen,
+		strerror(-ret));
+	return ret;
+}
+
+int kernel_route_del(struct kernel *k, const struct conf_net *dst)
+{
+	struct rt_req q;
+	char buf[1024];
+	int ret;
+
+	rt_init(&q, RTM_DELROUTE, NLM_F_ACK, dst);
+	q.r.rtm_table = RT_TABLE_MAIN;
+	q.r.rtm_protocol = ESPGW_RTPROT;	/* only ours */
+	q.r.rtm_scope = RT_SCOPE_NOWHERE;
+	ret = rt_call(k, &q, buf, sizeof(buf));
+	if (ret == -ESRCH || ret == -ENOENT)
+		return 0;	/* already gone (the admin, or the interface went down) */
+	if (ret)
+		log_msg(LOG_ERR, "kernel: removing the reverse route to %u.%u.%u.%u/%u: %s",
+			dst->addr >> 24, dst->addr >> 16 & 255, dst->addr >> 8 & 255,
+			dst->addr & 255, dst->plen, strerror(-ret));
+	return ret;
 }

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "conf.h"
+
 #include "policy.h"
 #include "sa.h"
 
@@ -18,6 +20,15 @@ int kernel_sa_del(struct kernel *k, uint32_t dst, uint32_t spi);	/* dst network,
 int kernel_policy_add(struct kernel *k, const struct espgw_policy *p, bool replace);
 int kernel_policy_del(struct kernel *k, uint32_t id);
 int kernel_flush(struct kernel *k);
+/*
+ * Reverse routes ("reverse-route" in the dynamic map): dst (a client's network)
+ * via the next hop and interface the kernel uses for peer (network order),
+ * in the main table with protocol ESPGW_RTPROT ('ip route show proto 245').
+ * Replaced if there; deleting one that is gone is not an error.
+ */
+#define ESPGW_RTPROT	245
+int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer);
+int kernel_route_del(struct kernel *k, const struct conf_net *dst);
 /* A socket subscribed to the events group, and a handler for what it reads. */
 int kernel_events_fd(struct kernel *k);
 typedef void (*kernel_expire_cb)(void *arg, const struct espgw_sa *sa);

@@ -150,7 +150,10 @@ static int ctl_open(const char *path)
 	return fd;
 }
 
-/* One command a connection: "show", "show json", "clear"; the answer, then close. */
+/*
+ * One command a connection: "show", "show json", "clear", "pool show",
+ * "pool show json"; the answer, then close.
+ */
 static void ctl_serve(int lfd, struct ike_engine *e)
 {
 	char cmd[64] = { 0 };
@@ -175,6 +178,10 @@ static void ctl_serve(int lfd, struct ike_engine *e)
 		ike_show(e, f, true, now_sec());
 	else if (!strcmp(cmd, "clear"))
 		fprintf(f, "cleared %u ISAKMP SAs\n", ike_clear(e));
+	else if (!strcmp(cmd, "pool show"))
+		ike_pool_show(e, f, false, now_sec());
+	else if (!strcmp(cmd, "pool show json"))
+		ike_pool_show(e, f, true, now_sec());
 	else
 		fprintf(f, "error: unknown command '%s'\n", cmd);
 	fclose(f);

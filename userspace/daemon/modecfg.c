@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -40,9 +41,47 @@ static const char *type_name(uint8_t type)
 	}
 }
 
+/* What the client's group configures: DNS, NBNS, Unity split-include, domain, banner. */
+static void put_group(struct isakmp_enc *enc, const struct conf_group *g)
+{
+	uint8_t split[CONF_MAX_NETS * UNITY_SPLIT_ENTRY];
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->ndns; i++) {
+		uint32_t a = htonl(g->dns[i]);
+
+		isakmp_put_attr_tlv(enc, MODECFG_INTERNAL_IP4_DNS, &a, 4);
+	}
+	for (i = 0; i < g->nwins; i++) {
+		uint32_t a = htonl(g->wins[i]);
+
+		isakmp_put_attr_tlv(enc, MODECFG_INTERNAL_IP4_NBNS, &a, 4);
+	}
+	if (g->nsplit) {
+		/* address, mask, then protocol and ports, zero: any */
+		memset(split, 0, sizeof(split));
+		for (i = 0; i < g->nsplit; i++) {
+			uint32_t a = htonl(g->split[i].addr);
+			uint32_t m = htonl(g->split[i].plen ? ~0u << (32 - g->split[i].plen) : 0);
+
+			memcpy(split + i * UNITY_SPLIT_ENTRY, &a, 4);
+			memcpy(split + i * UNITY_SPLIT_ENTRY + 4, &m, 4);
+		}
+		isakmp_put_attr_tlv(enc, UNITY_SPLIT_INCLUDE, split,
+				    (uint16_t)(g->nsplit * UNITY_SPLIT_ENTRY));
+	}
+	if (g->domain[0])
+		isakmp_put_attr_tlv(enc, UNITY_DEF_DOMAIN, g->domain, (uint16_t)strlen(g->domain));
+	if (g->banner[0])
+		isakmp_put_attr_tlv(enc, UNITY_BANNER, g->banner, (uint16_t)strlen(g->banner));
+}
+
 /*
- * HDR*, HASH, ATTR(type, ident: ADDR, NETMASK) encrypted from iv (left at the
- * last ciphertext block). Returns the length or a negative error.
+ * HDR*, HASH, ATTR(type, ident: ADDR, NETMASK, then the group's attributes)
+ * encrypted from iv (left at the last ciphertext block). Returns the length
+ * or a negative error.
  */
 static int build(const struct modecfg_io *io, uint32_t msgid, uint8_t *iv, uint8_t type,
 		 uint16_t ident, uint32_t addr, uint8_t *buf, size_t cap)
@@ -61,6 +100,7 @@ static int build(const struct modecfg_io *io, uint32_t msgid, uint8_t *iv, uint8
 	isakmp_put_modecfg_begin(&enc, type, ident);
 	isakmp_put_attr_tlv(&enc, MODECFG_INTERNAL_IP4_ADDRESS, &a, 4);
 	isakmp_put_attr_tlv(&enc, MODECFG_INTERNAL_IP4_NETMASK, &msk, 4);
+	put_group(&enc, io->grp);
 	isakmp_put_end(&enc);
 	len = isakmp_enc_finish(&enc);
 	if (len <= 0)
@@ -92,7 +132,10 @@ static int open_msg(const struct modecfg_io *io, struct isakmp_msg *m, uint8_t *
 	return 0;
 }
 
-/* The SA's address: the one it holds, else a new lease (logged either way on failure). */
+/*
+ * The SA's address: the one it holds, else a new lease (logged either way on
+ * failure). -ENOSPC when the pool is exhausted: the caller ends the ISAKMP SA.
+ */
 static int lease(struct modecfg_io *io)
 {
 	char a[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN];
@@ -107,9 +150,9 @@ static int lease(struct modecfg_io *io)
 	}
 	if (pool_lease(io->pool, &io->key, io->now, &io->st->lease)) {
 		io->st->lease = 0;
-		log_msg(LOG_WARNING, "ISAKMP (%u): no address for %s: pool %s is exhausted",
-			io->conn_id, peer_str(io, p), pool_name(io->pool));
-		return -1;
+		log_msg(LOG_WARNING, "ISAKMP (%u): no address for %s: pool %s is exhausted, "
+			"refusing the client", io->conn_id, peer_str(io, p), pool_name(io->pool));
+		return -ENOSPC;
 	}
 	log_msg(LOG_INFO, "ISAKMP (%u): %s leased to %s from pool %s", io->conn_id,
 		ip_str(io->st->lease, a), peer_str(io, p), pool_name(io->pool));
@@ -123,17 +166,24 @@ int modecfg_push(struct modecfg_io *io)
 	char a[INET_ADDRSTRLEN];
 	uint32_t msgid = 0;
 	uint16_t ident = 0;
-	int len;
+	int len, ret;
 
-	if (st->set_msgid || lease(io))
+	if (st->set_msgid)
 		return -1;
+	ret = lease(io);
+	if (ret)
+		return ret;
+	if (!st->set_msg) {
+		st->set_msg = malloc(MODECFG_MSG_MAX);
+		if (!st->set_msg)
+			return -ENOMEM;
+	}
 	RAND_bytes((unsigned char *)&msgid, sizeof(msgid));
 	RAND_bytes((unsigned char *)&ident, sizeof(ident));
 	msgid |= 1;
 	if (ike_p2_iv(io->keys, io->p1_last, msgid, iv))
 		return -1;
-	len = build(io, msgid, iv, MODECFG_SET, ident, st->lease, st->set_msg,
-		    sizeof(st->set_msg));
+	len = build(io, msgid, iv, MODECFG_SET, ident, st->lease, st->set_msg, MODECFG_MSG_MAX);
 	if (len <= 0) {
 		log_msg(LOG_ERR, "ISAKMP (%u): cannot build Mode-Config SET", io->conn_id);
 		return -1;
@@ -173,44 +223,51 @@ static void ack(struct modecfg_io *io, struct isakmp_msg *m)
 		log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): Mode-Config ACK from %s", io->conn_id,
 			  peer_str(io, p));
 	st->acked = true;
+	/* kept for a retransmitted ACK's IV; the message itself is not needed any more */
+	free(st->set_msg);
+	st->set_msg = NULL;
 }
 
-void modecfg_input(struct modecfg_io *io, struct isakmp_msg *m)
+int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m)
 {
 	uint8_t plain[MODECFG_IN_MAX], iv[IKE_MAX_BLOCK], buf[MODECFG_MSG_MAX];
 	char a[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN];
 	struct isakmp_modecfg c;
-	int len;
+	int len, ret;
 
 	if (!m->hdr.msgid || !(m->hdr.flags & ISAKMP_FLAG_ENC)) {
 		log_ratelimited("ISAKMP (%u): unprotected Mode-Config message from %s dropped",
 				io->conn_id, peer_str(io, p));
-		return;
+		return 0;
 	}
-	if (io->st->set_msgid && m->hdr.msgid == io->st->set_msgid)
-		return ack(io, m);
+	if (io->st->set_msgid && m->hdr.msgid == io->st->set_msgid) {
+		ack(io, m);
+		return 0;
+	}
 	if (ike_p2_iv(io->keys, io->p1_last, m->hdr.msgid, iv) ||
 	    open_msg(io, m, iv, plain, sizeof(plain), &c)) {
 		log_ratelimited("ISAKMP (%u): Mode-Config message from %s does not verify",
 				io->conn_id, peer_str(io, p));
-		return;
+		return 0;
 	}
 	if (c.type != MODECFG_REQUEST) {
 		log_ratelimited("ISAKMP (%u): Mode-Config %s from %s ignored", io->conn_id,
 				type_name(c.type), peer_str(io, p));
-		return;
+		return 0;
 	}
-	if (lease(io))
-		return;
+	ret = lease(io);
+	if (ret)
+		return ret == -ENOSPC ? ret : 0;
 	/* the REPLY: same message ID and identifier, the REQUEST's CBC chain */
 	len = build(io, m->hdr.msgid, iv, MODECFG_REPLY, c.ident, io->st->lease, buf, sizeof(buf));
 	if (len <= 0) {
 		log_msg(LOG_ERR, "ISAKMP (%u): cannot build Mode-Config REPLY", io->conn_id);
-		return;
+		return 0;
 	}
 	io->send(io, buf, len);
 	log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): Mode-Config REQUEST from %s: REPLY %s", io->conn_id,
 		  peer_str(io, p), ip_str(io->st->lease, a));
+	return 0;
 }
 
 void modecfg_timer(struct modecfg_io *io)
@@ -242,11 +299,12 @@ int modecfg_check_proxy(struct modecfg_io *io, uint32_t addr)
 			io->conn_id, peer_str(io, p), ip_str(addr, a), ip_str(st->lease, l));
 		return -1;
 	}
-	if (!io->pool || !pool_contains(io->pool, addr))
+	if (!io->pool)
 		return 0;
 	if (pool_claim(io->pool, &io->key, addr, io->now)) {
 		log_msg(LOG_NOTICE, "ISAKMP (%u): %s asks in Quick Mode for %s, which is not "
-			"its lease", io->conn_id, peer_str(io, p), ip_str(addr, a));
+			"its lease (addresses come from pool %s by Mode-Config)", io->conn_id,
+			peer_str(io, p), ip_str(addr, a), pool_name(io->pool));
 		return -1;
 	}
 	st->lease = addr;
@@ -261,4 +319,6 @@ void modecfg_release(struct modecfg_io *io)
 		pool_release(io->pool, io->st->lease, io->now);
 	io->st->lease = 0;
 	io->st->set_msgid = 0;
+	free(io->st->set_msg);
+	io->st->set_msg = NULL;
 }

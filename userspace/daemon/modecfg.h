@@ -5,8 +5,13 @@
  * ISAKMP SA, protected like informational ones (HASH(1) = prf(SKEYID_a,
  * M-ID | payloads), IV from the last phase-1 block and the message ID).
  *
- *   push ("initiate"):  SET(ADDR, NETMASK)  ->     <- ACK
- *   pull ("respond"):   <- REQUEST(ADDR ...)    REPLY(ADDR, NETMASK) ->
+ *   push ("initiate"):  SET(ADDR, NETMASK, ...)  ->     <- ACK
+ *   pull ("respond"):   <- REQUEST(ADDR ...)    REPLY(ADDR, NETMASK, ...) ->
+ *
+ * "..." is what the client's group configures: DNS and NBNS servers, the
+ * Cisco Unity split-include networks, default domain and banner, each only
+ * when configured (never an empty attribute), in a REPLY whether asked for
+ * or not.
  *
  * A REQUEST is always answered, push configured or not. The address comes
  * from the pool (pool.h); Quick Mode then accepts only it as the client's
@@ -24,7 +29,9 @@
 #include "isakmp.h"
 #include "pool.h"
 
-#define MODECFG_MSG_MAX		256	/* our SET: header, HASH, two attributes, padding */
+/* our SET or REPLY: header, HASH, address, netmask, the group's attributes, padding */
+#define MODECFG_MSG_MAX		1536
+#define UNITY_SPLIT_ENTRY	14	/* address, mask, protocol, ports */
 #define MODECFG_IN_MAX		4096	/* a received message, decrypted */
 #define MODECFG_RETRANSMITS	3	/* SET resent at 2, 4, 8 s while waiting for ACK */
 
@@ -35,7 +42,7 @@ struct modecfg_sa {
 	uint32_t set_msgid;		/* 0: none outstanding */
 	uint16_t set_ident;
 	uint8_t set_iv[IKE_MAX_BLOCK];	/* last block of the SET: the ACK's IV */
-	uint8_t set_msg[MODECFG_MSG_MAX];
+	uint8_t *set_msg;		/* heap, MODECFG_MSG_MAX; freed at ACK or release */
 	size_t set_len;
 	unsigned int retx;
 	uint64_t next_retx;
@@ -54,24 +61,32 @@ struct modecfg_io {
 	unsigned int conn_id;
 	const struct sockaddr_in *peer;
 	struct pool *pool;		/* NULL: no address pool configured */
+	const struct conf_group *grp;	/* the client's group (attributes), or NULL */
 	struct pool_key key;		/* the client, for its lease */
 	uint64_t now;
 	modecfg_send_fn send;
 	void *e, *sa;			/* for send */
 };
 
-/* Lease an address and send SET; retransmitted by modecfg_timer() until ACK. */
+/*
+ * Lease an address and send SET; retransmitted by modecfg_timer() until ACK.
+ * -ENOSPC: the pool is exhausted (logged), the caller refuses the client by
+ * deleting the ISAKMP SA; other errors are logged.
+ */
 int modecfg_push(struct modecfg_io *io);
-/* A transaction exchange message from the client: REQUEST or ACK. */
-void modecfg_input(struct modecfg_io *io, struct isakmp_msg *m);
+/*
+ * A transaction exchange message from the client: REQUEST (answered with
+ * REPLY) or ACK. -ENOSPC as for modecfg_push(), else 0 (problems logged).
+ */
+int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m);
 /* Retransmit an unacknowledged SET (2, 4, 8 s), then give up. */
 void modecfg_timer(struct modecfg_io *io);
 /*
  * Quick Mode: may the client use addr (host order) as its proxy ID? With a
- * lease only that one; without one an address of the pool only if it is
- * free or this client's (a client that skipped Mode-Config after
- * re-authenticating), which leases it. Addresses outside the pool are the
- * caller's business. 0 or -1 (logged).
+ * lease only that one. Without one, when a pool applies, only the address
+ * the pool holds for this client (a client re-authenticating without
+ * Mode-Config); any other address, in the pool or not, is refused. Without
+ * a pool, addresses are the caller's business. 0 or -1 (logged).
  */
 int modecfg_check_proxy(struct modecfg_io *io, uint32_t addr);
 /* The ISAKMP SA goes: its lease starts its grace period. */

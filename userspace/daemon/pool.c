@@ -14,6 +14,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "json.h"
 #include "log.h"
 #include "pool.h"
 
@@ -164,15 +165,10 @@ int pool_claim(struct pool *p, const struct pool_key *key, uint32_t addr, uint64
 		return -ERANGE;
 	expire(p, now);
 	l = by_key(p, key);
-	if (l) {
-		if (l->addr != addr)
-			return -EADDRINUSE;	/* it has another one */
-		l->refs++;
-		return 0;
-	}
-	if (by_addr(p, addr))
-		return -EADDRINUSE;
-	return add(p, key, addr);
+	if (!l || l->addr != addr)
+		return -EACCES;		/* not its lease: only Mode-Config hands them out */
+	l->refs++;
+	return 0;
 }
 
 void pool_release(struct pool *p, uint32_t addr, uint64_t now)
@@ -195,18 +191,98 @@ size_t pool_count(struct pool *p, uint64_t now)
 	return p->n;
 }
 
-void pool_show(struct pool *p, FILE *f, uint64_t now)
+static uint64_t pool_size(const struct pool *p)
 {
-	char a[INET_ADDRSTRLEN], o[INET_ADDRSTRLEN];
+	uint64_t n = 0;
 	size_t i;
 
+	for (i = 0; i < p->cp.nranges; i++)
+		n += (uint64_t)p->cp.ranges[i].last - p->cp.ranges[i].first + 1;
+	return n;
+}
+
+/* A lease's identity for people: an address, a name, or hex. */
+static void id_str(const struct pool_key *k, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[0] = 0;
+	if (k->id_type == 1 && k->id_len == 4) {		/* ID_IPV4_ADDR */
+		inet_ntop(AF_INET, k->id, buf, (socklen_t)len);
+		return;
+	}
+	if (k->id_type == 2 || k->id_type == 3 || k->id_type == 11) {	/* names */
+		for (i = 0; i < k->id_len && o + 1 < len; i++)
+			buf[o++] = k->id[i] >= 0x20 && k->id[i] < 0x7f ? (char)k->id[i] : '?';
+		buf[o] = 0;
+		return;
+	}
+	for (i = 0; i < k->id_len && o + 3 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%02x", k->id[i]);
+}
+
+void pool_show(struct pool *p, struct jw *w, FILE *f, uint64_t now)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], id[2 * POOL_ID_MAX + 1];
+	uint64_t size = pool_size(p);
+	size_t i, active = 0;
+
 	expire(p, now);
+	for (i = 0; i < p->n; i++)
+		active += p->l[i].refs > 0;
+	if (w) {
+		jw_obj_open(w, NULL);
+		jw_str(w, "name", p->cp.name);
+		jw_arr_open(w, "ranges");
+		for (i = 0; i < p->cp.nranges; i++) {
+			jw_obj_open(w, NULL);
+			jw_str(w, "first", ip_str(p->cp.ranges[i].first, a));
+			jw_str(w, "last", ip_str(p->cp.ranges[i].last, b));
+			jw_obj_close(w);
+		}
+		jw_arr_close(w);
+		jw_uint(w, "size", size);
+		jw_uint(w, "in_use", active);
+		jw_uint(w, "in_grace", p->n - active);
+		jw_uint(w, "free", size - p->n);
+		jw_arr_open(w, "leases");
+	} else {
+		fprintf(f, "pool %s:", p->cp.name);
+		for (i = 0; i < p->cp.nranges; i++)
+			fprintf(f, " %s-%s", ip_str(p->cp.ranges[i].first, a),
+				ip_str(p->cp.ranges[i].last, b));
+		fprintf(f, ", %llu addresses, %zu in use, %zu in grace, %llu free\n",
+			(unsigned long long)size, active, p->n - active,
+			(unsigned long long)(size - p->n));
+	}
 	for (i = 0; i < p->n; i++) {
 		const struct lease *l = &p->l[i];
 		struct in_addr oa = { l->key.addr };
+		uint64_t left = l->refs ? 0 : l->grace_end - now;
 
-		inet_ntop(AF_INET, &oa, o, sizeof(o));
-		fprintf(f, "%s %-15s %-6s %u %s:%u\n", p->cp.name, ip_str(l->addr, a),
-			l->refs ? "active" : "grace", l->refs, o, ntohs(l->key.port));
+		inet_ntop(AF_INET, &oa, b, sizeof(b));
+		id_str(&l->key, id, sizeof(id));
+		if (w) {
+			jw_obj_open(w, NULL);
+			jw_str(w, "address", ip_str(l->addr, a));
+			jw_str(w, "state", l->refs ? "active" : "grace");
+			jw_uint(w, "isakmp_sas", l->refs);
+			if (!l->refs)
+				jw_uint(w, "grace_left", left);
+			jw_str(w, "peer", b);
+			jw_uint(w, "port", ntohs(l->key.port));
+			jw_str(w, "id", id);
+			jw_obj_close(w);
+		} else if (l->refs) {
+			fprintf(f, "  %-15s active  %s:%u id %s\n", ip_str(l->addr, a), b,
+				ntohs(l->key.port), id);
+		} else {
+			fprintf(f, "  %-15s grace   %s:%u id %s (%llu s left)\n", ip_str(l->addr, a),
+				b, ntohs(l->key.port), id, (unsigned long long)left);
+		}
+	}
+	if (w) {
+		jw_arr_close(w);
+		jw_obj_close(w);
 	}
 }

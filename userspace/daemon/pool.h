@@ -20,7 +20,6 @@
 
 #include "conf.h"
 
-#define POOL_GRACE_SEC	60	/* a released lease waits this long for its client */
 #define POOL_ID_MAX	64	/* identity bytes kept (longer ones are truncated) */
 
 struct pool_key {
@@ -45,9 +44,10 @@ void pool_free(struct pool *p);
  */
 int pool_lease(struct pool *p, const struct pool_key *key, uint64_t now, uint32_t *addr);
 /*
- * The same for one address the client asks for (a client that skipped
- * Mode-Config after re-authenticating): succeeds only if addr is in the pool
- * and free or already key's. -EADDRINUSE, -ERANGE (not in the pool), -ENOSPC.
+ * The same for one address the client asks for in Quick Mode without having
+ * done Mode-Config on this ISAKMP SA (a client re-authenticating): succeeds
+ * only if addr is key's lease, active or in grace. -ERANGE (not in the pool),
+ * -EACCES (not key's lease: a client cannot pick its own address).
  */
 int pool_claim(struct pool *p, const struct pool_key *key, uint32_t addr, uint64_t now);
 /* Drop one reference to addr's lease; the last one starts the grace period. */
@@ -57,7 +57,12 @@ bool pool_contains(const struct pool *p, uint32_t addr);
 /* Leases held or in grace at now (expired ones are dropped). */
 size_t pool_count(struct pool *p, uint64_t now);
 const char *pool_name(const struct pool *p);
-/* One line per lease: address, state (active/grace), references, identity. */
-void pool_show(struct pool *p, FILE *f, uint64_t now);
+/*
+ * 'espgw pool show': the pool (ranges, size, in use, in grace, free) and one
+ * line per lease (address, state, peer and port, identity); as one JSON
+ * object into w when w is not NULL, else text into f.
+ */
+struct jw;
+void pool_show(struct pool *p, struct jw *w, FILE *f, uint64_t now);
 
 #endif /* _ESPGW_POOL_H_ */

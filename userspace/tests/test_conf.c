@@ -415,6 +415,65 @@ static void test_lifetimes_pfs_acl_pools(void **state)
 	conf_free(&C);
 }
 
+/* Client configuration groups: attributes, per-group pools, split ACL, lookup by identity. */
+static void test_groups(void **state)
+{
+	const struct conf_group *g;
+
+	(void)state;
+	ok(MODERN_HEAD
+	   "crypto dynamic-map dm 1\n"
+	   " set transform-set gcm cbc\n"
+	   " match address 150\n"
+	   " reverse-route static\n"
+	   MODERN_TAIL
+	   "crypto isakmp client configuration address-pool local ourpool\n"
+	   "crypto map vpn client configuration address initiate\n"
+	   "ip local pool ourpool 10.2.1.1 10.2.1.254\n"
+	   "ip local pool salespool 10.2.3.1 10.2.3.20\n"
+	   "crypto isakmp client configuration group sales\n"
+	   " dns 10.2.2.53 10.2.2.54\n"
+	   " wins 10.2.2.55\n"
+	   " domain example.net\n"
+	   " pool salespool\n"
+	   " acl 170\n"
+	   " banner Welcome to   the inside\n"
+	   "crypto isakmp client configuration group default\n"
+	   " dns 10.2.2.53\n"
+	   "access-list 170 permit ip 10.2.2.0 0.0.0.255 any\n"
+	   "access-list 170 permit ip host 10.9.9.9 any\n"
+	   "espgw lease-grace 5\n");
+	assert_int_equal(C.ngroups, 2);
+	assert_true(C.dynmap.reverse_route);
+	assert_int_equal(C.lease_grace, 5);
+	g = &C.groups[0];
+	assert_string_equal(g->name, "sales");
+	assert_int_equal(g->ndns, 2);
+	assert_int_equal(g->dns[1], IP(10, 2, 2, 54));
+	assert_int_equal(g->nwins, 1);
+	assert_int_equal(g->wins[0], IP(10, 2, 2, 55));
+	assert_string_equal(g->domain, "example.net");
+	assert_string_equal(g->banner, "Welcome to the inside");
+	assert_int_equal(g->pool, 1);
+	assert_int_equal(g->nsplit, 2);
+	assert_int_equal(g->split[0].addr, IP(10, 2, 2, 0));
+	assert_int_equal(g->split[0].plen, 24);
+	assert_int_equal(g->split[1].plen, 32);
+	assert_int_equal(C.groups[1].pool, -1);		/* the isakmp pool */
+	/* the group whose name is the client's KEY_ID/FQDN/USER_FQDN, else default */
+	assert_ptr_equal(conf_group_for(&C, 11, (const uint8_t *)"sales", 5), &C.groups[0]);
+	assert_ptr_equal(conf_group_for(&C, 2, (const uint8_t *)"sales", 5), &C.groups[0]);
+	assert_ptr_equal(conf_group_for(&C, 11, (const uint8_t *)"sale", 4), &C.groups[1]);
+	assert_ptr_equal(conf_group_for(&C, 1, (const uint8_t *)"sales", 5), &C.groups[1]);
+	conf_free(&C);
+	/* without a default group, others get none; defaults: no reverse route, 60 s */
+	ok(MODERN "crypto isakmp client configuration group sales\n dns 10.2.2.53\n");
+	assert_null(conf_group_for(&C, 11, (const uint8_t *)"other", 5));
+	assert_false(C.dynmap.reverse_route);
+	assert_int_equal(C.lease_grace, 60);
+	conf_free(&C);
+}
+
 static void test_crlf_tabs_comments(void **state)
 {
 	(void)state;
@@ -622,8 +681,29 @@ static void test_errors_syntax(void **state)
 		  "group15, group16)" },
 		{ "crypto dynamic-map d 1\n set peer 192.0.2.1\n",
 		  "t.conf:2: 'set peer' is not supported: a dynamic map accepts any peer" },
-		{ "crypto dynamic-map d 1\n reverse-route\n",
-		  "t.conf:2: unknown command 'reverse-route' in crypto dynamic-map d 1" },
+		{ "crypto dynamic-map d 1\n reverse-route remote-peer\n",
+		  "t.conf:2: expected 'reverse-route [static]'" },
+		{ "crypto isakmp client configuration group g\n dns 10.0.0.1 10.0.0.2 10.0.0.3\n",
+		  "t.conf:2: dns: at most 2 servers" },
+		{ "crypto isakmp client configuration group g\n wins\n",
+		  "t.conf:2: incomplete command, expected 'wins A.B.C.D [A.B.C.D]'" },
+		{ "crypto isakmp client configuration group g\n dns 10.0.0.1\n dns 10.0.0.2\n",
+		  "t.conf:3: duplicate dns (first at line 2)" },
+		{ "crypto isakmp client configuration group g\n dns 0.0.0.0\n",
+		  "t.conf:2: dns: 0.0.0.0 is not a server address" },
+		{ "crypto isakmp client configuration group g\n domain a/b\n",
+		  "t.conf:2: domain: 'a/b' is not a domain name" },
+		{ "crypto isakmp client configuration group g\n key cisco123\n",
+		  "t.conf:2: group key: group authentication needs Aggressive Mode, which espgwd "
+		  "does not do yet; use 'crypto isakmp key SECRET address ...'" },
+		{ "crypto isakmp client configuration group g\n split-dns x\n",
+		  "t.conf:2: unknown command 'split-dns' in client configuration group g (dns, wins, "
+		  "domain, pool, acl, banner)" },
+		{ "crypto isakmp client configuration group g\n"
+		  "crypto isakmp client configuration group g\n",
+		  "t.conf:2: client configuration group g defined twice (first at line 1)" },
+		{ "espgw lease-grace 86401\n",
+		  "t.conf:1: espgw lease-grace: 86401 is out of range (0-86400)" },
 		{ "crypto dynamic-map d 1\n set local-network 10.2.2.1 255.255.255.0\n",
 		  "t.conf:2: set local-network: 10.2.2.1 has bits outside the mask 255.255.255.0" },
 		{ "crypto dynamic-map d 1\n set transform-set a a\n",
@@ -660,7 +740,8 @@ static void test_errors_syntax(void **state)
 		{ "ip local pool thisnameiswaytoolongforanespgwpool 10.2.1.1\n",
 		  "t.conf:1: ip local pool: name 'thisnameiswaytoolongforanespgwpool...' is too "
 		  "long (at most 31 characters)" },
-		{ "espgw legacyy\n", "t.conf:1: unknown command 'espgw legacyy' (espgw legacy)" },
+		{ "espgw legacyy\n",
+		  "t.conf:1: unknown command 'espgw legacyy' (espgw legacy, espgw lease-grace)" },
 		{ "no crypto isakmp policy 1\n",
 		  "t.conf:1: 'no crypto ...': remove the line instead" },
 		{ "crypto isakmp client configuration address-pool local a\n"
@@ -707,7 +788,19 @@ static void test_errors_references(void **state)
 		  "t.conf:17: crypto dynamic-map other is not defined" },
 		{ MODERN "crypto map vpn client configuration address initiate\n",
 		  "t.conf:19: client configuration address needs 'crypto isakmp client "
-		  "configuration address-pool local NAME'" },
+		  "configuration address-pool local NAME' (or a client configuration group "
+		  "'default' with a pool)" },
+		{ MODERN "crypto isakmp client configuration address-pool local ourpool\n"
+		  "ip local pool ourpool 10.2.1.1 10.2.1.9\n"
+		  "crypto isakmp client configuration group sales\n pool nopool\n",
+		  "t.conf:22: ip local pool nopool is not defined" },
+		{ MODERN "crypto map vpn client configuration address initiate\n"
+		  "crypto isakmp client configuration group sales\n dns 10.0.0.1\n",
+		  "t.conf:19: client configuration address needs 'crypto isakmp client "
+		  "configuration address-pool local NAME' (or a client configuration group "
+		  "'default' with a pool)" },
+		{ MODERN "crypto isakmp client configuration group sales\n acl 160\n",
+		  "t.conf:20: access-list 160 is not defined" },
 		{ MODERN "crypto dynamic-map dm 2\n set transform-set gcm\n"
 		  " set local-network 10.0.0.0 255.0.0.0\n",
 		  "t.conf:19: espgwd takes one entry per dynamic map: crypto dynamic-map dm 2 (and "
@@ -811,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_document_indented),
 		cmocka_unit_test(test_modern_and_defaults),
 		cmocka_unit_test(test_lifetimes_pfs_acl_pools),
+		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_crlf_tabs_comments),
 		cmocka_unit_test(test_psk_lookup),
 		cmocka_unit_test(test_legacy_gating),

@@ -61,21 +61,25 @@ static void test_skipped_modecfg(void **state)
 	(void)state;
 	io_init(&a, &sa, p, 1);
 	io_init(&b, &sb, p, 2);
-	/* no Mode-Config: a free pool address is leased to the client that asks */
-	assert_int_equal(modecfg_check_proxy(&a, IP(10, 2, 1, 7)), 0);
-	assert_int_equal(sa.lease, IP(10, 2, 1, 7));
-	/* another client cannot have it */
-	assert_int_equal(modecfg_check_proxy(&b, IP(10, 2, 1, 7)), -1);
-	assert_int_equal(sb.lease, 0);
-	/* outside the pool: not Mode-Config's business */
-	assert_int_equal(modecfg_check_proxy(&b, IP(198, 51, 100, 2)), 0);
-	assert_int_equal(sb.lease, 0);
-	/* released: in grace for its client only, then free */
-	modecfg_release(&a);
+	/* no Mode-Config: a client cannot pick a pool address, nor use another one */
+	assert_int_equal(modecfg_check_proxy(&a, IP(10, 2, 1, 7)), -1);
+	assert_int_equal(modecfg_check_proxy(&b, IP(198, 51, 100, 2)), -1);
 	assert_int_equal(sa.lease, 0);
-	assert_int_equal(modecfg_check_proxy(&b, IP(10, 2, 1, 7)), -1);
+	assert_int_equal(pool_count(p, 0), 0);
+	/* a client re-authenticating without Mode-Config may use its own lease */
+	assert_int_equal(pool_lease(p, &a.key, 0, &x), 0);
+	assert_int_equal(modecfg_check_proxy(&a, x), 0);
+	assert_int_equal(sa.lease, x);
+	/* another client cannot have it */
+	assert_int_equal(modecfg_check_proxy(&b, x), -1);
+	assert_int_equal(sb.lease, 0);
+	/* released (both references): in grace for its client only, then free */
+	modecfg_release(&a);
+	pool_release(p, x, 0);
+	assert_int_equal(sa.lease, 0);
+	assert_int_equal(modecfg_check_proxy(&b, x), -1);
 	assert_int_equal(pool_lease(p, &a.key, 30, &x), 0);	/* back within grace */
-	assert_int_equal(x, IP(10, 2, 1, 7));
+	assert_int_equal(x, IP(10, 2, 1, 1));
 	pool_free(p);
 }
 

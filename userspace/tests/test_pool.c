@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "json.h"
 #include "pool.h"
 
 #define IP(a, b, c, d)	((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
@@ -110,7 +111,7 @@ static void test_grace(void **state)
 	pool_release(p, a, 100);
 	/* in grace: nobody else gets it */
 	assert_int_equal(pool_lease(p, &k2, 159, &b), -ENOSPC);
-	assert_int_equal(pool_claim(p, &k2, a, 159), -EADDRINUSE);
+	assert_int_equal(pool_claim(p, &k2, a, 159), -EACCES);
 	/* the same client does */
 	assert_int_equal(pool_lease(p, &k1, 130, &b), 0);
 	assert_int_equal(b, a);
@@ -162,15 +163,63 @@ static void test_claim(void **state)
 	uint32_t a;
 
 	(void)state;
-	assert_int_equal(pool_claim(p, &k1, IP(10, 2, 1, 5), 0), 0);
-	assert_int_equal(pool_claim(p, &k2, IP(10, 2, 1, 5), 0), -EADDRINUSE);
+	/* a client cannot pick an address, free or not, nor one outside the pool */
+	assert_int_equal(pool_claim(p, &k1, IP(10, 2, 1, 5), 0), -EACCES);
 	assert_int_equal(pool_claim(p, &k2, IP(10, 2, 2, 5), 0), -ERANGE);
-	/* k1 holds .5: it cannot claim another, and a lease gives it .5 */
-	assert_int_equal(pool_claim(p, &k1, IP(10, 2, 1, 6), 0), -EADDRINUSE);
+	assert_int_equal(pool_count(p, 0), 0);
+	/* its own lease it can claim again (re-authenticating without Mode-Config) */
 	assert_int_equal(pool_lease(p, &k1, 0, &a), 0);
-	assert_int_equal(a, IP(10, 2, 1, 5));
-	assert_int_equal(pool_lease(p, &k2, 0, &a), 0);
 	assert_int_equal(a, IP(10, 2, 1, 1));
+	assert_int_equal(pool_claim(p, &k1, a, 0), 0);
+	/* also in grace, after both references went */
+	pool_release(p, a, 1);
+	pool_release(p, a, 1);
+	assert_int_equal(pool_claim(p, &k1, a, 30), 0);
+	/* but not another one, and nobody else takes its one */
+	assert_int_equal(pool_claim(p, &k1, IP(10, 2, 1, 2), 30), -EACCES);
+	assert_int_equal(pool_claim(p, &k2, a, 30), -EACCES);
+	pool_free(p);
+}
+
+/* 'espgw pool show': text and JSON carry ranges, counts, leases and identities. */
+static void test_show(void **state)
+{
+	static const uint32_t r[][2] = { { IP(10, 2, 1, 1), IP(10, 2, 1, 3) } };
+	struct pool *p = mk(r, 1, 60);
+	struct pool_key k1 = key(1), k2 = key(2);
+	char *buf = NULL;
+	size_t len = 0;
+	struct jw w;
+	uint32_t a;
+	FILE *f;
+
+	(void)state;
+	memcpy(k2.id, "group-a@example", 15);
+	k2.id_type = 3;
+	k2.id_len = 15;
+	assert_int_equal(pool_lease(p, &k1, 0, &a), 0);
+	assert_int_equal(pool_lease(p, &k2, 0, &a), 0);
+	pool_release(p, a, 10);
+	f = open_memstream(&buf, &len);
+	pool_show(p, NULL, f, 20);
+	fclose(f);
+	assert_non_null(strstr(buf, "pool ourpool: 10.2.1.1-10.2.1.3, 3 addresses, 1 in use, "
+				    "1 in grace, 1 free\n"));
+	assert_non_null(strstr(buf, "  10.2.1.1        active  198.51.100.1:500 id 198.51.100.1\n"));
+	assert_non_null(strstr(buf, "  10.2.1.2        grace   198.51.100.2:500 id "
+				    "group-a@example (50 s left)\n"));
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	jw_init(&w, f);
+	pool_show(p, &w, f, 20);
+	jw_end(&w);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"name\":\"ourpool\""));
+	assert_non_null(strstr(buf, "\"size\":3,\"in_use\":1,\"in_grace\":1,\"free\":1"));
+	assert_non_null(strstr(buf, "\"address\":\"10.2.1.2\",\"state\":\"grace\","
+				    "\"isakmp_sas\":0,\"grace_left\":50"));
+	free(buf);
 	pool_free(p);
 }
 
@@ -183,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_grace),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_claim),
+		cmocka_unit_test(test_show),
 	};
 
 	return cmocka_run_group_tests_name("pool", tests, NULL, NULL);

@@ -33,6 +33,7 @@ static const struct object objects[] = {
 	{ "monitor",	do_monitor,	"",		"print expire and acquire events" },
 	{ "info",	do_info,	"[show]",	"module version and capabilities" },
 	{ "ike",	do_ike,		"show|clear",	"ISAKMP SAs of espgwd (show crypto isakmp sa)" },
+	{ "pool",	do_pool,	"show",		"address pools and leases of espgwd" },
 	{ "version",	do_version,	"",		"version of this tool" },
 	{ "help",	do_help,	"",		"this list" },
 };

@@ -54,6 +54,7 @@ int tool_verb(const char *object, const struct verb *verbs, size_t n, int argc, 
 
 int do_info(int argc, char **argv);
 int do_ike(int argc, char **argv);
+int do_pool(int argc, char **argv);
 int do_sa(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_flush(int argc, char **argv);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * espgw ike show|clear: ask espgwd over its control socket, like the router's
- * 'show crypto isakmp sa' and 'clear crypto isakmp'. The socket is
- * $ESPGWD_SOCKET, or /run/espgwd.sock.
+ * espgw ike show|clear and espgw pool show: ask espgwd over its control
+ * socket, like the router's 'show crypto isakmp sa', 'clear crypto isakmp'
+ * and 'show ip local pool'. The socket is $ESPGWD_SOCKET, or /run/espgwd.sock.
  */
 
 #include <errno.h>
@@ -81,4 +81,22 @@ int do_ike(int argc, char **argv)
 	};
 
 	return tool_verb("ike", verbs, ARRAY_SIZE(verbs), argc, argv);
+}
+
+static int pool_show(int argc, char **argv)
+{
+	if (argc > 0) {
+		tool_usage_error("pool show: unexpected argument '%s'", argv[0]);
+		return EXIT_USAGE;
+	}
+	return ask("pool show", tool.json ? "pool show json" : "pool show");
+}
+
+int do_pool(int argc, char **argv)
+{
+	static const struct verb verbs[] = {
+		{ "show", pool_show },
+	};
+
+	return tool_verb("pool", verbs, ARRAY_SIZE(verbs), argc, argv);
 }
