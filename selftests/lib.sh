@@ -133,9 +133,25 @@ table ip espgw_nat {
 NFT
 }
 
+# More remote clients: client N (2-9) is namespace client$N-$SUF at
+# 198.51.100.(9+N), on its own link to the ISP (which routes it by a /32).
+client_ns() { if [ "$1" = 1 ]; then echo "$NS_CLIENT"; else echo "client$1-$SUF"; fi; }
+client_addr() { echo "198.51.100.$((9 + $1))"; }
+client_add() {
+	local ns addr
+	ns=$(client_ns "$1") addr=$(client_addr "$1")
+	ip netns add "$ns"
+	n "$ns" ip link set lo up
+	veth "$NS_ISP" "c$1" "$ns" eth0
+	n_isp ip route add "$addr/32" dev "c$1"
+	n "$ns" ip addr add "$addr/24" dev eth0
+	n "$ns" ip route add default via 198.51.100.254
+}
+
 topo_destroy() {
 	local ns
-	for ns in $NS_CLIENT $NS_GW $NS_INSIDE $NS_INET $NS_ISP; do
+	for ns in $NS_CLIENT $NS_GW $NS_INSIDE $NS_INET $NS_ISP \
+		  $(ip netns list | sed -n "s/^\(client[0-9]-$SUF\)\b.*/\1/p"); do
 		ip netns del "$ns" 2>/dev/null
 	done
 	return 0
@@ -287,6 +303,7 @@ espgwd_stop() {
 
 # The gateway configuration of the tests, in the document's words:
 # gw_conf "ISAKMP-POLICY-LINES" "TRANSFORM-SET-LINE" [EXTRA]
+# ($TSETS names the dynamic map's transform sets, $DYNMAP_EXTRA adds lines to it)
 gw_conf() {
 	cat <<CONF
 ! espgwd.conf written by the selftests
@@ -297,22 +314,39 @@ $2
 crypto dynamic-map dynmap 10
  set transform-set ${TSETS:-ts1}
  set local-network 10.2.2.0 255.255.255.0
+${DYNMAP_EXTRA:-}
 crypto map intmap 10 ipsec-isakmp dynamic dynmap
 ${3:-}
 CONF
 }
 
-# ss_start IKE-PROPOSALS ESP-PROPOSALS [SECRET] [CONN-LINES]: charon in the client
-# namespace with one IKEv1 Main Mode connection 'gw' to the gateway. Without
-# CONN-LINES there is no Mode-Config: the client's own address is its proxy ID,
-# remote side the inside network. CONN-LINES are added to the connection (e.g.
-# "vips = 0.0.0.0" and "pull = yes|no" for Mode-Config); SS_INSTALL_VIP=yes lets
-# charon install the virtual IP it gets.
+# strongSwan clients: ss_use N points the ss_* helpers at client N (1, the
+# default: $NS_CLIENT at $CLIENT, files in $RUNDIR/ss; N > 1: made by
+# client_add, files in $RUNDIR/ssN). Each client runs its own charon with a
+# private /run.
+declare -A SS_PIDS
+ss_use() {
+	SS_N=$1 SS_NS=$(client_ns "$1") SS_ADDR=$(client_addr "$1")
+	[ "$1" = 1 ] && SS_ADDR=$CLIENT
+	SS_DIR=$RUNDIR/ss
+	[ "$1" = 1 ] || SS_DIR=$RUNDIR/ss$1
+}
+ss_use 1
+n_ss() { n "$SS_NS" "$@"; }
+
+# ss_start IKE-PROPOSALS ESP-PROPOSALS [SECRET] [CONN-LINES]: charon in the
+# current client's namespace with one IKEv1 Main Mode connection 'gw' to the
+# gateway. Without CONN-LINES there is no Mode-Config: the client's own
+# address is its proxy ID, remote side the inside network. CONN-LINES are
+# added to the connection (e.g. "vips = 0.0.0.0" and "pull = yes|no" for
+# Mode-Config). SS_INSTALL_VIP=yes lets charon install the virtual IP it gets;
+# SS_ID sets the client's identity (e.g. keyid:sales), SS_LOCAL_TS its proxy ID.
+# DNS servers it is given go to $SS_DIR/resolv.conf.
 ss_start() {
-	local d=$RUNDIR/ss
+	local d=$SS_DIR
 	mkdir -p $d
 	# a fresh log, and no socket of an earlier charon to talk to by mistake
-	rm -f $d/charon.vici $d/charon.log
+	rm -f $d/charon.vici $d/charon.log $d/resolv.conf
 	cat >$d/strongswan.conf <<SS
 charon {
 	load_modular = yes
@@ -336,6 +370,9 @@ charon {
 		stroke {
 			load = no
 		}
+		resolve {
+			file = $d/resolv.conf
+		}
 	}
 }
 SS
@@ -344,13 +381,14 @@ connections {
 	gw {
 		version = 1
 		aggressive = no
-		local_addrs = $CLIENT
+		local_addrs = $SS_ADDR
 		remote_addrs = $GW_OUT
 		proposals = $1
 		rekey_time = 0
 ${4:-}
 		local {
 			auth = psk
+			${SS_ID:+id = $SS_ID}
 		}
 		remote {
 			auth = psk
@@ -358,6 +396,7 @@ ${4:-}
 		}
 		children {
 			gw {
+				${SS_LOCAL_TS:+local_ts = $SS_LOCAL_TS}
 				remote_ts = $INSIDE_NET
 				esp_proposals = $2
 				mode = tunnel
@@ -373,30 +412,43 @@ secrets {
 }
 SW
 	# charon's pid file lives in /run: a private one for each client
-	ip netns exec "$NS_CLIENT" unshare -m sh -c \
+	# (ip netns exec, unshare and sh each exec the next: the pid is charon's)
+	ip netns exec "$SS_NS" unshare -m sh -c \
 		"mount -t tmpfs none /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
 		>>$d/charon.out 2>&1 &
-	SS_PID=$!
+	SS_PIDS[$SS_N]=$!
 	for _ in $(seq 100); do
 		[ -S $d/charon.vici ] && break
 		sleep 0.1
 	done
-	n_client swanctl --load-all --file $d/swanctl.conf --uri unix://$d/charon.vici >/dev/null
+	n_ss swanctl --load-all --file $d/swanctl.conf --uri unix://$d/charon.vici >$d/load.log 2>&1
 }
 
 # ss_up: initiate the child (Main Mode + Quick Mode), bounded
 ss_up() {
-	n_client timeout 40 swanctl --initiate --child gw --timeout 30 \
-		--uri unix://$RUNDIR/ss/charon.vici >$RUNDIR/ss/initiate.log 2>&1
+	n_ss timeout 40 swanctl --initiate --child gw --timeout 30 \
+		--uri unix://$SS_DIR/charon.vici >$SS_DIR/initiate.log 2>&1
 }
 
+# ss_stop [SIGNAL]: stop the current client's charon (TERM: it sends its DELETEs)
 ss_stop() {
-	[ -n "${SS_PID:-}" ] || return 0
-	pkill -${1:-TERM} -f "^/usr/lib/ipsec/charon" 2>/dev/null
-	wait $SS_PID 2>/dev/null
-	SS_PID=
-	n_client ip xfrm state flush
-	n_client ip xfrm policy flush
+	local pid=${SS_PIDS[$SS_N]:-}
+	[ -n "$pid" ] || return 0
+	kill -${1:-TERM} "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	SS_PIDS[$SS_N]=
+	n_ss ip xfrm state flush
+	n_ss ip xfrm policy flush
+}
+
+# ss_stop_all [SIGNAL]: every client's charon
+ss_stop_all() {
+	local i cur=$SS_N
+	for i in "${!SS_PIDS[@]}"; do
+		ss_use "$i"
+		ss_stop "$@"
+	done
+	ss_use "$cur"
 }
 
 # kernel_sas: how many SAs espgw holds on the gateway

@@ -7,7 +7,7 @@
 # up through espgwd + espgw.ko, and traffic crosses it.
 source "$(dirname "$0")/lib.sh"
 
-trap 'ss_stop KILL; espgwd_stop; topo_destroy; rm -rf $RUNDIR' EXIT
+trap 'ss_stop_all KILL; espgwd_stop; topo_destroy; rm -rf $RUNDIR' EXIT
 mod_load
 topo_create
 mkdir -p $RUNDIR
