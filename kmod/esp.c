@@ -138,7 +138,7 @@ static void esp_output_finish(struct sk_buff *skb, int err)
 	if (IS_ERR(rt))
 		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
 	espgw_stats_add(sa->stats, cb->inner_len);
-	espgw_stats_add(sa->en->stats, cb->inner_len);
+	espgw_stats_add(sa->en->stats_out, cb->inner_len);
 
 	skb_dst_drop(skb);
 	skb_dst_set(skb, &rt->dst);

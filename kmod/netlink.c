@@ -408,9 +408,12 @@ int espgw_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &espgw_nl_family, 0, ESPGW_CMD_STATS_GET);
 	if (!hdr)
 		goto err;
+	espgw_stats_read(en->stats_out, &s);
+	if (put_u64(msg, ESPGW_A_STATS_OUT_PACKETS, s.packets, pad))
+		goto err;
 	espgw_stats_read(en->stats, &s);
-	/* packets/bytes count both directions; the SAs split them */
-	if (put_u64(msg, ESPGW_A_STATS_AUTH_FAIL, s.drops[ESPGW_DROP_AUTH], pad) ||
+	if (put_u64(msg, ESPGW_A_STATS_IN_PACKETS, s.packets, pad) ||
+	    put_u64(msg, ESPGW_A_STATS_AUTH_FAIL, s.drops[ESPGW_DROP_AUTH], pad) ||
 	    put_u64(msg, ESPGW_A_STATS_REPLAY, s.drops[ESPGW_DROP_REPLAY], pad) ||
 	    put_u64(msg, ESPGW_A_STATS_SELECTOR, s.drops[ESPGW_DROP_SELECTOR], pad) ||
 	    put_u64(msg, ESPGW_A_STATS_TRAILER, s.drops[ESPGW_DROP_TRAILER], pad) ||

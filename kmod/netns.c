@@ -21,8 +21,11 @@ static int __net_init espgw_net_init(struct net *net)
 	mutex_init(&en->lock);
 	atomic_set(&en->sa_alive, 0);
 	en->stats = netdev_alloc_pcpu_stats(struct espgw_pcpu_stats);
-	if (!en->stats)
-		return -ENOMEM;
+	en->stats_out = netdev_alloc_pcpu_stats(struct espgw_pcpu_stats);
+	if (!en->stats || !en->stats_out) {
+		err = -ENOMEM;
+		goto err_stats;
+	}
 	err = espgw_sa_table_init(en);
 	if (err)
 		goto err_stats;
@@ -40,6 +43,7 @@ err_policy:
 err_sa:
 	espgw_sa_table_destroy(en);
 err_stats:
+	free_percpu(en->stats_out);
 	free_percpu(en->stats);
 	return err;
 }
@@ -69,6 +73,7 @@ static void __net_exit espgw_net_exit(struct net *net)
 	wait_var_event(&en->sa_alive, !atomic_read(&en->sa_alive));
 	espgw_policy_table_destroy(en);
 	espgw_sa_table_destroy(en);
+	free_percpu(en->stats_out);
 	free_percpu(en->stats);
 	mutex_destroy(&en->lock);
 	pr_debug("netns %u destroyed\n", net->ns.inum);

@@ -24,7 +24,8 @@
  * @policy_count: number of policies; 0 lets the hooks skip this namespace
  * @gen: generation, bumped on every change (dump consistency)
  * @dev: the ingress device decrypted packets arrive on (created on first SA)
- * @stats: namespace totals and drop reasons
+ * @stats: packets decrypted (in), and drop reasons
+ * @stats_out: packets encrypted (out)
  * @sa_alive: SAs not yet freed (the namespace waits for them at exit)
  * @dead: the namespace is going away; no new objects
  */
@@ -41,6 +42,7 @@ struct espgw_net {
 	u32 gen;
 	struct net_device __rcu *dev;
 	struct espgw_pcpu_stats __percpu *stats;
+	struct espgw_pcpu_stats __percpu *stats_out;
 	atomic_t sa_alive;
 	bool dead;
 };

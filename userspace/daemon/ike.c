@@ -1352,9 +1352,32 @@ static const char *state_name(const struct ike_sa *sa)
 	}
 }
 
+/* 'show crypto isakmp sa detail' words: des, 3des, aes-128...; md5, sha, sha256... */
+static const char *enc_str(const struct ike_p1_attrs *a, char *buf, size_t len)
+{
+	switch (a->enc) {
+	case IKE_ENC_DES:	return "des";
+	case IKE_ENC_3DES:	return "3des";
+	case IKE_ENC_AES_CBC:	snprintf(buf, len, "aes-%u", a->keylen); return buf;
+	default:		snprintf(buf, len, "%u", a->enc); return buf;
+	}
+}
+
+static const char *hash_str(uint16_t hash)
+{
+	switch (hash) {
+	case IKE_HASH_MD5:	return "md5";
+	case IKE_HASH_SHA1:	return "sha";
+	case IKE_HASH_SHA2_256:	return "sha256";
+	case IKE_HASH_SHA2_384:	return "sha384";
+	case IKE_HASH_SHA2_512:	return "sha512";
+	default:		return "?";
+	}
+}
+
 void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now)
 {
-	char l[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN], v[INET_ADDRSTRLEN];
+	char l[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN], v[INET_ADDRSTRLEN], ebuf[16];
 	const char *sep = "";
 	struct ike_sa *sa;
 	struct child *c;
@@ -1362,8 +1385,8 @@ void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now)
 	if (json)
 		fputs("[", f);
 	else
-		fprintf(f, "%-15s %-15s %-12s %7s %9s %5s %4s %5s %9s %s\n", "dst", "src", "state",
-			"conn-id", "lifetime", "enc", "hash", "group", "ipsec-sas", "lease");
+		fprintf(f, "%-15s %-15s %-12s %7s %9s %-7s %-6s %5s %9s %s\n", "dst", "src",
+			"state", "conn-id", "lifetime", "enc", "hash", "group", "ipsec-sas", "lease");
 	for (sa = e->sas; sa; sa = sa->next) {
 		unsigned int n = 0;
 		long left = sa->state == SA_ESTABLISHED ? (long)(sa->expires - now) : 0;
@@ -1387,8 +1410,9 @@ void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now)
 				sa->attrs.hash, sa->attrs.group, n, sa->mc.lease ? "\"" : "",
 				sa->mc.lease ? v : "null", sa->mc.lease ? "\"" : "");
 		else
-			fprintf(f, "%-15s %-15s %-12s %7u %9ld %5u %4u %5u %9u %s\n", l, p,
-				state_name(sa), sa->conn_id, left, sa->attrs.enc, sa->attrs.hash,
+			fprintf(f, "%-15s %-15s %-12s %7u %9ld %-7s %-6s %5u %9u %s\n", l, p,
+				state_name(sa), sa->conn_id, left,
+				enc_str(&sa->attrs, ebuf, sizeof(ebuf)), hash_str(sa->attrs.hash),
 				sa->attrs.group, n, v);
 		sep = ",";
 	}
