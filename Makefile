@@ -66,7 +66,7 @@ sparse: $(KB)/.copied
 	$(Q)! grep -E 'warning|error' $(KB)/sparse.log || { echo "sparse/W=1 not clean for $(KVER)"; exit 1; }
 	@echo "W=1 + sparse clean for $(KVER)"
 
-userspace: $(B)/bin/espgw $(if $(wildcard userspace/daemon/main.c),$(B)/bin/espgwd)
+userspace: $(B)/bin/espgw $(B)/bin/espgwd $(B)/bin/espgw-ikeload
 
 $(B)/obj/%.o: userspace/%.c $(wildcard userspace/*/*.h) uapi/linux/espgw.h
 	@mkdir -p $(dir $@)
@@ -80,6 +80,11 @@ $(B)/bin/espgw: $(TOOL_OBJ) $(B)/libespgw.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libespgw.a $(LDLIBS_NL)
 
 $(B)/bin/espgwd: $(B)/obj/daemon/main.o $(B)/libespgw.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(B)/libespgw.a $(LDLIBS_NL)
+
+# bench/ike-load's IKEv1 initiator
+$(B)/bin/espgw-ikeload: $(B)/obj/bench/ikeload.o $(B)/libespgw.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(B)/libespgw.a $(LDLIBS_NL)
 

@@ -272,7 +272,8 @@ ESPGWD=${ESPGWD:-$ROOT/build/bin/espgwd}
 RUNDIR=${RUNDIR:-/tmp/espgw-run-$SUF}
 PSK=cisco123
 
-# espgwd_start CONF_TEXT [ARGS]: the daemon in the gateway namespace, logging to $RUNDIR/espgwd.log
+# espgwd_start CONF_TEXT [ARGS]: the daemon in the gateway namespace, logging to
+# $RUNDIR/espgwd.log, with every debug category unless ESPGWD_DEBUG says otherwise
 espgwd_start() {
 	mkdir -p $RUNDIR
 	printf '%s\n' "$1" >$RUNDIR/espgwd.conf
@@ -281,7 +282,8 @@ espgwd_start() {
 	shift
 	export ESPGWD_SOCKET=$RUNDIR/espgwd.sock
 	# not through n_gw: $! must be espgwd itself, not a subshell
-	ip netns exec "$NS_GW" "$ESPGWD" -f $RUNDIR/espgwd.conf -c $ESPGWD_SOCKET -d all "$@" \
+	ip netns exec "$NS_GW" "$ESPGWD" -f $RUNDIR/espgwd.conf -c $ESPGWD_SOCKET \
+		${ESPGWD_DEBUG--d all} "$@" \
 		>>$RUNDIR/espgwd.log 2>&1 &
 	ESPGWD_PID=$!
 	for _ in $(seq 50); do

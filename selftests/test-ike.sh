@@ -107,4 +107,16 @@ espgwd_start "$(gw_conf "$MODERN_P1" "crypto ipsec transform-set ts1 esp-aes 128
 	fail "restart: stale SAs removed" "$(n_gw "$ESPGW" sa show)"
 ss_stop
 espgwd_stop
+
+# Without an address pool a client is its own address: a client claiming another
+# one (here the internet host's) as its proxy ID would pull its traffic into the tunnel.
+espgwd_start "$(gw_conf "$MODERN_P1" "crypto ipsec transform-set ts1 esp-aes 128 esp-sha-hmac")"
+SS_LOCAL_TS=$INET/32 ss_start aes128-sha1-modp2048 aes128-sha1
+check_fail "a proxy ID of another's address is refused" ss_up
+check_match "espgwd says why" "asks in Quick Mode for $INET: without an address pool" \
+	cat $RUNDIR/espgwd.log
+[ "$(kernel_sas)" = 0 ] && ok "nothing installed for it" ||
+	fail "nothing installed for it" "$(n_gw "$ESPGW" sa show)"
+ss_stop
+espgwd_stop
 exit 0

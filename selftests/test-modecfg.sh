@@ -21,6 +21,11 @@ P1=" encryption aes 128
  authentication pre-share
  group 14"
 TSET="crypto ipsec transform-set ts1 esp-aes 128 esp-sha-hmac"
+# the document's profile (its router's defaults: encryption des, group 1)
+P1_DOC=" hash md5
+ authentication pre-share"
+TSET_DOC="espgw legacy
+crypto ipsec transform-set ts1 esp-des esp-md5-hmac"
 POOL="ip local pool ourpool 10.2.1.1 10.2.1.254
 crypto isakmp client configuration address-pool local ourpool"
 
@@ -30,14 +35,18 @@ lease() {
 }
 
 # run NAME GW-MODECFG-LINES CLIENT-PULL: one client gets its address and uses it
+# (the modern profile; DOC=1: the document's DES/MD5/group 1 with 'espgw legacy')
 run() {
-	local name=$1 vip
-	if ! espgwd_start "$(gw_conf "$P1" "$TSET" "$POOL
+	local name=$1 vip p1=$P1 tset=$TSET ike=aes128-sha1-modp2048 esp=aes128-sha1
+	if [ -n "${DOC:-}" ]; then
+		p1=$P1_DOC tset=$TSET_DOC ike=des-md5-modp768 esp=des-md5
+	fi
+	if ! espgwd_start "$(gw_conf "$p1" "$tset" "$POOL
 $2")"; then
 		fail "$name: espgwd starts" "$(tail -5 $RUNDIR/espgwd.log)"
 		return
 	fi
-	ss_start aes128-sha1-modp2048 aes128-sha1 "" "		vips = 0.0.0.0
+	ss_start $ike $esp "" "		vips = 0.0.0.0
 		pull = $3"
 	if ! ss_up; then
 		fail "$name: strongSwan brings the tunnel up" "$(tail -15 $RUNDIR/ss/initiate.log)" \
@@ -66,7 +75,7 @@ $2")"; then
 
 	# the same client reconnecting gets the same address
 	ss_stop
-	ss_start aes128-sha1-modp2048 aes128-sha1 "" "		vips = 0.0.0.0
+	ss_start $ike $esp "" "		vips = 0.0.0.0
 		pull = $3"
 	if ss_up; then
 		check_match "$name: the reconnecting client gets $vip again" "^$vip\$" lease
@@ -89,4 +98,9 @@ check_match "push: the client's ACK verifies" 'Mode-Config ACK from' cat $RUNDIR
 run "pull, gateway pushes" "crypto map intmap client configuration address initiate" yes
 check_match "espgwd answered a REQUEST while pushing" 'REQUEST from .*: REPLY 10\.2\.1\.' \
 	cat $RUNDIR/espgwd.log
+# the document's profile, by pull (make demo / test-scenario does it by push)
+: >$RUNDIR/espgwd.log
+DOC=1 run "pull, document profile" "crypto map intmap client configuration address respond" yes
+check_match "pull, document profile: it was DES/MD5/group 1" \
+	'ISAKMP SA [0-9]+ established .*enc 1/0, hash 1, group 1' cat $RUNDIR/espgwd.log
 exit 0

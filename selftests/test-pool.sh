@@ -58,10 +58,14 @@ up() {
 }
 routes() { n_gw ip -4 route show proto 245; }
 
-if ! espgwd_start "$(gw_conf "$P1" "$TSET" "$EXTRA")"; then
+CONF=$(gw_conf "$P1" "$TSET" "$EXTRA")
+if ! espgwd_start "$CONF"; then
 	fail "espgwd starts" "$(tail -5 $RUNDIR/espgwd.log)"
 	exit 0
 fi
+
+# a route the admin put there for client 2's future address: not espgwd's to replace
+n_gw ip route add 10.2.1.2/32 via $ISP_GW dev out proto static
 
 # ---- two clients at once ------------------------------------------------------
 for i in 1 2; do
@@ -88,9 +92,12 @@ for i in 1 2; do
 	check "client $i pings the inside host from $vip" \
 		n_ss ping -c3 -i0.3 -W5 -I "$vip" $INSIDE
 	check "the inside host pings client $i at $vip" n_inside ping -c2 -i0.3 -W5 "$vip"
-	check_match "reverse route for $vip toward the client's next hop" \
+	[ $i = 1 ] && check_match "reverse route for $vip toward the client's next hop" \
 		"^$vip via $ISP_GW dev out" routes
 done
+check_match "the admin's route to $L2 is not replaced" "^$L2 via $ISP_GW dev out" \
+	n_gw ip -4 route show proto static $L2
+check_match "... and espgwd says so" "reverse route to $L2/32 not added" cat $RUNDIR/espgwd.log
 
 # what Mode-Config gave besides the address (strongSwan's log names each attribute)
 ss_use 1
@@ -189,8 +196,19 @@ ss_use 2
 [ "$(kernel_sas)" = 0 ] && ok "all clients gone: no SA left" ||
 	fail "all clients gone: no SA left" "$(n_gw "$ESPGW" sa show)"
 check_match "all clients gone: no reverse route left" '^$' routes
+check_match "the admin's route is still there" "^$L2 via $ISP_GW" n_gw ip -4 route show $L2/32
 sleep $((GRACE + 1))
 check_match "all clients gone: every lease back in the pool" \
 	'^pool ourpool: .* 0 in use, 0 in grace, 2 free$' "$ESPGW" pool show
+
+# ---- a killed espgwd leaves its reverse routes: the next one removes them ---------------
+ss_use 1
+up 1 || fail "client 1 comes back" "$(tail -15 $SS_DIR/initiate.log)"
+espgwd_stop -KILL
+check_match "a killed espgwd leaves its reverse route" "^10\.2\.1\.1 via $ISP_GW" routes
+espgwd_start "$CONF"
+check_match "the next espgwd removes it" '^$' routes
+check_match "... and says so" 'reverse routes of an earlier run removed' cat $RUNDIR/espgwd.log
+ss_stop KILL
 espgwd_stop
 exit 0

@@ -891,7 +891,7 @@ static void qm1(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, s
 			       "a remote-access client proposes one address for itself");
 	if (mc_check_proxy(e, sa, q->c.remote.addr))
 		return qm_fail(e, sa, q, ISAKMP_N_INVALID_ID_INFORMATION,
-			       "the client's proxy ID is not its leased address");
+			       "the client's proxy ID is not its own (leased or outside) address");
 	if (!local_allowed(conf, &q->c.local))
 		return qm_fail(e, sa, q, ISAKMP_N_INVALID_ID_INFORMATION,
 			       "the network asked for is not a protected network");

@@ -236,6 +236,28 @@ static void rt_init(struct rt_req *q, uint16_t type, uint16_t flags, const struc
 	rt_attr(q, RTA_DST, &d, 4);
 }
 
+/*
+ * Is there a main-table route to exactly dst, and is it ours (ESPGW_RTPROT)?
+ * 1 ours, 0 none or another's (the exclusive add then tells them apart), <0 error.
+ */
+static int route_ours(struct kernel *k, const struct conf_net *dst, char *buf, size_t cap)
+{
+	struct rt_req q;
+	struct rtmsg *rm;
+	int len;
+
+	rt_init(&q, RTM_GETROUTE, 0, dst);
+	q.r.rtm_flags = RTM_F_FIB_MATCH;	/* the route itself, not a lookup result */
+	len = rt_call(k, &q, buf, cap);
+	if (len == -ENETUNREACH || len == -EHOSTUNREACH || len == -ESRCH)
+		return 0;
+	if (len < 0)
+		return len;
+	rm = NLMSG_DATA((struct nlmsghdr *)buf);
+	return rm->rtm_dst_len == dst->plen && rm->rtm_table == RT_TABLE_MAIN &&
+	       rm->rtm_protocol == ESPGW_RTPROT;
+}
+
 int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer)
 {
 	struct conf_net p = { ntohl(peer), 32 };
@@ -265,7 +287,12 @@ int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer
 		ret = -ENETUNREACH;
 		goto err;
 	}
-	rt_init(&q, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, dst);
+	/* never over a route that is not ours; ours (left by an earlier run) is replaced */
+	ret = route_ours(k, dst, buf, sizeof(buf));
+	if (ret < 0)
+		goto err;
+	rt_init(&q, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | (ret ? NLM_F_REPLACE : NLM_F_EXCL),
+		dst);
 	q.r.rtm_table = RT_TABLE_MAIN;
 	q.r.rtm_protocol = ESPGW_RTPROT;
 	q.r.rtm_type = RTN_UNICAST;
@@ -276,6 +303,12 @@ int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer
 	ret = rt_call(k, &q, buf, sizeof(buf));
 	if (!ret)
 		return 0;
+	if (ret == -EEXIST) {
+		log_msg(LOG_WARNING, "kernel: reverse route to %u.%u.%u.%u/%u not added: the main "
+			"table has another route to it", dst->addr >> 24, dst->addr >> 16 & 255,
+			dst->addr >> 8 & 255, dst->addr & 255, dst->plen);
+		return ret;
+	}
 err:
 	log_msg(LOG_ERR, "kernel: reverse route to %u.%u.%u.%u/%u: %s", dst->addr >> 24,
 		dst->addr >> 16 & 255, dst->addr >> 8 & 255, dst->addr & 255, dst->plen,
@@ -301,4 +334,58 @@ int kernel_route_del(struct kernel *k, const struct conf_net *dst)
 			dst->addr >> 24, dst->addr >> 16 & 255, dst->addr >> 8 & 255,
 			dst->addr & 255, dst->plen, strerror(-ret));
 	return ret;
+}
+
+/* Delete every main-table route of ours: reverse routes an earlier espgwd left. */
+int kernel_route_flush(struct kernel *k)
+{
+	struct conf_net stale[256];
+	struct rt_req q;
+	char buf[8192];
+	size_t n = 0, i;
+	bool done = false;
+	int len, ret = 0;
+
+	memset(&q, 0, sizeof(q));
+	q.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	q.n.nlmsg_type = RTM_GETROUTE;
+	q.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	q.r.rtm_family = AF_INET;
+	len = rt_call(k, &q, buf, sizeof(buf));
+	while (len > 0 && !done) {
+		struct nlmsghdr *h;
+		int left = len;
+
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)left);
+		     h = NLMSG_NEXT(h, left)) {
+			struct rtmsg *rm = NLMSG_DATA(h);
+			struct rtattr *a;
+			int alen;
+
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			if (rm->rtm_protocol != ESPGW_RTPROT || rm->rtm_table != RT_TABLE_MAIN ||
+			    n == sizeof(stale) / sizeof(stale[0]))
+				continue;
+			alen = (int)RTM_PAYLOAD(h);
+			for (a = RTM_RTA(rm); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+				if (a->rta_type == RTA_DST && RTA_PAYLOAD(a) == 4) {
+					uint32_t d;
+
+					memcpy(&d, RTA_DATA(a), 4);
+					stale[n++] = (struct conf_net){ ntohl(d), rm->rtm_dst_len };
+				}
+			}
+		}
+		if (!done)
+			len = (int)recv(k->rt, buf, sizeof(buf), 0);
+	}
+	for (i = 0; i < n; i++)
+		if (kernel_route_del(k, &stale[i]))
+			ret = -EIO;
+	if (n)
+		log_msg(LOG_INFO, "kernel: %zu reverse routes of an earlier run removed", n);
+	return len < 0 ? len : ret;
 }

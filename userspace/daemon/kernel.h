@@ -24,11 +24,14 @@ int kernel_flush(struct kernel *k);
  * Reverse routes ("reverse-route" in the dynamic map): dst (a client's network)
  * via the next hop and interface the kernel uses for peer (network order),
  * in the main table with protocol ESPGW_RTPROT ('ip route show proto 245').
- * Replaced if there; deleting one that is gone is not an error.
+ * Never over another route to dst (-EEXIST, logged); one of ours (left by an
+ * earlier run) is replaced. Deleting one that is gone is not an error.
  */
 #define ESPGW_RTPROT	245
 int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer);
 int kernel_route_del(struct kernel *k, const struct conf_net *dst);
+/* Remove every reverse route (protocol ESPGW_RTPROT) from the main table. */
+int kernel_route_flush(struct kernel *k);
 /* A socket subscribed to the events group, and a handler for what it reads. */
 int kernel_events_fd(struct kernel *k);
 typedef void (*kernel_expire_cb)(void *arg, const struct espgw_sa *sa);

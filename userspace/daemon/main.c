@@ -245,8 +245,10 @@ int main(int argc, char **argv)
 			"the espgw kernel module is not loaded (modprobe espgw)" : strerror(-ret));
 		return 1;
 	}
-	/* Everything in this namespace's espgw is ours: start clean after a restart. */
+	/* Everything in this namespace's espgw is ours, and so are the routes of
+	 * protocol ESPGW_RTPROT: start clean after a restart. */
 	kernel_flush(k);
+	kernel_route_flush(k);
 	udp = udp_open(port);
 	if (udp < 0) {
 		log_msg(LOG_ERR, "cannot listen on UDP port %u: %s", port, strerror(errno));

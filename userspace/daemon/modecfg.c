@@ -299,8 +299,16 @@ int modecfg_check_proxy(struct modecfg_io *io, uint32_t addr)
 			io->conn_id, peer_str(io, p), ip_str(addr, a), ip_str(st->lease, l));
 		return -1;
 	}
-	if (!io->pool)
-		return 0;
+	if (!io->pool) {
+		/* no pool: a client is its outside address (a claim of another, with a key
+		 * every client shares, would pull that address's traffic into its tunnel) */
+		if (addr == ntohl(io->peer->sin_addr.s_addr))
+			return 0;
+		log_msg(LOG_NOTICE, "ISAKMP (%u): %s asks in Quick Mode for %s: without an "
+			"address pool a client's proxy ID is its own address", io->conn_id,
+			peer_str(io, p), ip_str(addr, a));
+		return -1;
+	}
 	if (pool_claim(io->pool, &io->key, addr, io->now)) {
 		log_msg(LOG_NOTICE, "ISAKMP (%u): %s asks in Quick Mode for %s, which is not "
 			"its lease (addresses come from pool %s by Mode-Config)", io->conn_id,

@@ -86,7 +86,7 @@ void modecfg_timer(struct modecfg_io *io);
  * lease only that one. Without one, when a pool applies, only the address
  * the pool holds for this client (a client re-authenticating without
  * Mode-Config); any other address, in the pool or not, is refused. Without
- * a pool, addresses are the caller's business. 0 or -1 (logged).
+ * a pool, only the client's own (outside) address. 0 or -1 (logged).
  */
 int modecfg_check_proxy(struct modecfg_io *io, uint32_t addr);
 /* The ISAKMP SA goes: its lease starts its grace period. */

@@ -90,7 +90,10 @@ static void test_no_pool(void **state)
 
 	(void)state;
 	io_init(&io, &st, NULL, 1);
-	assert_int_equal(modecfg_check_proxy(&io, IP(10, 2, 1, 7)), 0);
+	/* without a pool a client's proxy ID is its own outside address, no other */
+	assert_int_equal(modecfg_check_proxy(&io, IP(198, 51, 100, 1)), 0);
+	assert_int_equal(modecfg_check_proxy(&io, IP(10, 2, 1, 7)), -1);
+	assert_int_equal(modecfg_check_proxy(&io, IP(203, 0, 113, 10)), -1);
 	modecfg_release(&io);
 	assert_int_equal(st.lease, 0);
 }
