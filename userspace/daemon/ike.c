@@ -82,6 +82,22 @@ struct qm {
 
 #define QM_SLOTS 4
 
+/* Main Mode's working state: freed once phase 1 is done. */
+struct mm {
+	uint8_t *sai_b;			/* the initiator's SA payload body (HASH_I/R) */
+	uint16_t sai_len;
+	uint8_t gxi[IKE_MAX_DH], gxr[IKE_MAX_DH];
+	size_t glen;
+	uint8_t ni[256];
+	uint16_t ni_len;
+	uint8_t nr[NONCE_LEN];
+};
+
+/*
+ * An ISAKMP SA. What only an exchange in progress needs (Main Mode's DH
+ * values and nonces, a Quick Mode's) lives on the heap for that exchange, so
+ * an established tunnel costs a few hundred bytes here.
+ */
 struct ike_sa {
 	struct ike_sa *next;
 	unsigned int conn_id;
@@ -91,13 +107,7 @@ struct ike_sa {
 	uint64_t created, expires;
 	struct ike_p1_attrs attrs;
 	uint32_t lifetime;
-	uint8_t *sai_b;			/* the initiator's SA payload body (HASH_I/R) */
-	uint16_t sai_len;
-	uint8_t gxi[IKE_MAX_DH], gxr[IKE_MAX_DH];
-	size_t glen;
-	uint8_t ni[256];
-	uint16_t ni_len;
-	uint8_t nr[NONCE_LEN];
+	struct mm *mm;			/* until Main Mode is done */
 	struct ike_p1_keys keys;
 	uint8_t iv[IKE_MAX_BLOCK];	/* Main Mode CBC chain */
 	uint8_t p1_last[IKE_MAX_BLOCK];	/* last block of MM6: base of phase-2 IVs */
@@ -107,9 +117,9 @@ struct ike_sa {
 	uint16_t id_len;
 	bool initial_contact;
 	uint8_t in_digest[DIGEST_LEN];	/* last Main Mode message received */
-	uint8_t reply[MSG_MAX];		/* and our answer to it */
+	uint8_t *reply;			/* and our answer to it (heap) */
 	size_t reply_len;
-	struct qm qm[QM_SLOTS];
+	struct qm *qm[QM_SLOTS];	/* Quick Modes in progress (heap) */
 	struct child *children;
 	const struct conf_group *grp;	/* the client's configuration group, or NULL */
 	struct modecfg_sa mc;		/* Mode-Config: lease, our SET */
@@ -202,9 +212,34 @@ static void mc_release(struct ike_engine *e, struct ike_sa *sa);
 static void mc_push(struct ike_engine *e, struct ike_sa *sa);
 static int mc_check_proxy(struct ike_engine *e, struct ike_sa *sa, uint32_t addr);
 
+static void mm_done(struct ike_sa *sa)
+{
+	if (!sa->mm)
+		return;
+	free(sa->mm->sai_b);
+	OPENSSL_cleanse(sa->mm, sizeof(*sa->mm));
+	free(sa->mm);
+	sa->mm = NULL;
+}
+
+/* A Quick Mode is over (done, refused, abandoned): wipe and free its slot. */
+static void qm_done(struct ike_sa *sa, struct qm *q)
+{
+	unsigned int i;
+
+	if (!q)
+		return;
+	for (i = 0; i < QM_SLOTS; i++)
+		if (sa->qm[i] == q)
+			sa->qm[i] = NULL;
+	OPENSSL_cleanse(q, sizeof(*q));
+	free(q);
+}
+
 static void sa_free(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct ike_sa **pp;
+	unsigned int i;
 
 	mc_release(e, sa);
 	for (pp = &e->sas; *pp; pp = &(*pp)->next) {
@@ -218,8 +253,10 @@ static void sa_free(struct ike_engine *e, struct ike_sa *sa)
 	if (sa->state != SA_ESTABLISHED)
 		e->half_open--;
 	ike_p1_keys_clear(&sa->keys);
-	OPENSSL_cleanse(sa->qm, sizeof(sa->qm));
-	free(sa->sai_b);
+	for (i = 0; i < QM_SLOTS; i++)
+		qm_done(sa, sa->qm[i]);
+	mm_done(sa);
+	free(sa->reply);
 	OPENSSL_cleanse(sa, sizeof(*sa));
 	free(sa);
 }
@@ -500,8 +537,13 @@ static void sa_delete(struct ike_engine *e, struct ike_sa *sa, bool tell)
 
 static void mm_reply(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf, size_t len)
 {
-	memcpy(sa->reply, buf, len);
-	sa->reply_len = len;
+	uint8_t *r = realloc(sa->reply, len);
+
+	if (r) {	/* without it a retransmitted request goes unanswered, no worse */
+		memcpy(r, buf, len);
+		sa->reply = r;
+		sa->reply_len = len;
+	}
 	xmit(e, sa, buf, len);
 }
 
@@ -542,13 +584,16 @@ static void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t 
 	sa = calloc(1, sizeof(*sa));
 	if (!sa)
 		return;
-	sa->sai_b = malloc(pl->len);
-	if (!sa->sai_b) {
+	sa->mm = calloc(1, sizeof(*sa->mm));
+	if (sa->mm)
+		sa->mm->sai_b = malloc(pl->len);
+	if (!sa->mm || !sa->mm->sai_b) {
+		free(sa->mm);
 		free(sa);
 		return;
 	}
-	memcpy(sa->sai_b, pl->body, pl->len);
-	sa->sai_len = pl->len;
+	memcpy(sa->mm->sai_b, pl->body, pl->len);
+	sa->mm->sai_len = pl->len;
 	memcpy(sa->ci, m->hdr.icookie, ISAKMP_COOKIE_LEN);
 	RAND_bytes(sa->cr, ISAKMP_COOKIE_LEN);
 	sa->local = *local;
@@ -581,6 +626,7 @@ static void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t 
 
 static void mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg *m)
 {
+	struct mm *mm = sa->mm;
 	const uint8_t *ke, *ni;
 	uint16_t kelen, nilen;
 	const struct isakmp_payload *pke, *pni;
@@ -595,9 +641,9 @@ static void mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg
 
 	pke = isakmp_find(m, ISAKMP_NP_KE, &i);
 	pni = isakmp_find(m, ISAKMP_NP_NONCE, &j);
-	sa->glen = ike_dh_len(sa->attrs.group);
+	mm->glen = ike_dh_len(sa->attrs.group);
 	if (!pke || !pni || isakmp_decode_data(pke, ISAKMP_NP_KE, &ke, &kelen) ||
-	    isakmp_decode_nonce(pni, &ni, &nilen) || kelen != sa->glen) {
+	    isakmp_decode_nonce(pni, &ni, &nilen) || kelen != mm->glen) {
 		log_ratelimited("ISAKMP (%u): MM3 from %s: bad KE or nonce", sa->conn_id,
 				addr_str(&sa->peer, a));
 		notify_plain(e, &sa->local, &sa->peer, &m->hdr, ISAKMP_N_PAYLOAD_MALFORMED);
@@ -612,18 +658,18 @@ static void mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg
 		sa_delete(e, sa, false);
 		return;
 	}
-	memcpy(sa->gxi, ke, kelen);
-	memcpy(sa->ni, ni, nilen);
-	sa->ni_len = nilen;
-	RAND_bytes(sa->nr, NONCE_LEN);
+	memcpy(mm->gxi, ke, kelen);
+	memcpy(mm->ni, ni, nilen);
+	mm->ni_len = nilen;
+	RAND_bytes(mm->nr, NONCE_LEN);
 
 	dh = ike_dh_new(sa->attrs.group);
-	if (!dh || ike_dh_public(dh, sa->gxr, sa->glen) ||
-	    ike_dh_shared(dh, sa->gxi, sa->glen, gxy) ||
+	if (!dh || ike_dh_public(dh, mm->gxr, mm->glen) ||
+	    ike_dh_shared(dh, mm->gxi, mm->glen, gxy) ||
 	    ike_p1_keys_psk(&sa->keys, sa->attrs.hash, sa->attrs.enc, sa->attrs.keylen,
-			    IKE_CHUNK(psk->key, psk->keylen), IKE_CHUNK(sa->ni, sa->ni_len),
-			    IKE_CHUNK(sa->nr, NONCE_LEN), IKE_CHUNK(gxy, sa->glen), sa->ci, sa->cr) ||
-	    ike_p1_iv(&sa->keys, IKE_CHUNK(sa->gxi, sa->glen), IKE_CHUNK(sa->gxr, sa->glen),
+			    IKE_CHUNK(psk->key, psk->keylen), IKE_CHUNK(mm->ni, mm->ni_len),
+			    IKE_CHUNK(mm->nr, NONCE_LEN), IKE_CHUNK(gxy, mm->glen), sa->ci, sa->cr) ||
+	    ike_p1_iv(&sa->keys, IKE_CHUNK(mm->gxi, mm->glen), IKE_CHUNK(mm->gxr, mm->glen),
 		      sa->iv)) {
 		ike_dh_free(dh);
 		OPENSSL_cleanse(gxy, sizeof(gxy));
@@ -639,8 +685,8 @@ static void mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg
 
 	h.flags = 0;
 	isakmp_enc_init(&enc, buf, sizeof(buf), &h);
-	isakmp_put_data(&enc, ISAKMP_NP_KE, sa->gxr, sa->glen);
-	isakmp_put_data(&enc, ISAKMP_NP_NONCE, sa->nr, NONCE_LEN);
+	isakmp_put_data(&enc, ISAKMP_NP_KE, mm->gxr, mm->glen);
+	isakmp_put_data(&enc, ISAKMP_NP_NONCE, mm->nr, NONCE_LEN);
 	len = isakmp_enc_finish(&enc);
 	if (len > 0) {
 		sa->state = SA_MM4_SENT;
@@ -695,8 +741,10 @@ static void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 	    isakmp_decode_data(phash, ISAKMP_NP_HASH, &hd, &hl) || hl != sa->keys.prf_len)
 		goto auth_failed;
 	ain = (struct ike_auth_in){
-		.gxi = IKE_CHUNK(sa->gxi, sa->glen), .gxr = IKE_CHUNK(sa->gxr, sa->glen),
-		.ckyi = sa->ci, .ckyr = sa->cr, .sai_b = IKE_CHUNK(sa->sai_b, sa->sai_len),
+		.gxi = IKE_CHUNK(sa->mm->gxi, sa->mm->glen),
+		.gxr = IKE_CHUNK(sa->mm->gxr, sa->mm->glen),
+		.ckyi = sa->ci, .ckyr = sa->cr,
+		.sai_b = IKE_CHUNK(sa->mm->sai_b, sa->mm->sai_len),
 		.id_b = IKE_CHUNK(id.body, id.body_len),
 	};
 	if (ike_hash_i(&sa->keys, &ain, hash) || CRYPTO_memcmp(hash, hd, hl))
@@ -729,6 +777,7 @@ static void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 		return;
 	memcpy(sa->p1_last, sa->iv, sizeof(sa->p1_last));
 	sa->state = SA_ESTABLISHED;
+	mm_done(sa);
 	sa->expires = e->now + sa->lifetime;
 	e->half_open--;
 	mm_reply(e, sa, buf, len);
@@ -774,18 +823,23 @@ static int id_net(const struct isakmp_payload *pl, struct isakmp_id *id, struct 
 	return 0;
 }
 
+/* The Quick Mode of msgid, or a new one (NULL when all slots are busy or no memory). */
 static struct qm *qm_slot(struct ike_sa *sa, uint32_t msgid)
 {
-	struct qm *free_slot = NULL;
+	int free_slot = -1;
 	unsigned int i;
 
 	for (i = 0; i < QM_SLOTS; i++) {
-		if (sa->qm[i].msgid == msgid)
-			return &sa->qm[i];
-		if (!sa->qm[i].msgid && !free_slot)
-			free_slot = &sa->qm[i];
+		if (sa->qm[i] && sa->qm[i]->msgid == msgid)
+			return sa->qm[i];
+		if ((!sa->qm[i] || !sa->qm[i]->msgid) && free_slot < 0)
+			free_slot = (int)i;
 	}
-	return free_slot;
+	if (free_slot < 0)
+		return NULL;
+	if (!sa->qm[free_slot])
+		sa->qm[free_slot] = calloc(1, sizeof(struct qm));
+	return sa->qm[free_slot];
 }
 
 static void qm_fail(struct ike_engine *e, struct ike_sa *sa, struct qm *q, uint16_t type,
@@ -795,7 +849,7 @@ static void qm_fail(struct ike_engine *e, struct ike_sa *sa, struct qm *q, uint1
 
 	log_msg(LOG_NOTICE, "phase 2 with %s refused: %s", addr_str(&sa->peer, a), why);
 	notify_protected(e, sa, type);
-	OPENSSL_cleanse(q, sizeof(*q));
+	qm_done(sa, q);
 }
 
 /* The local side a client asks for must lie within a protected network. */
@@ -824,7 +878,8 @@ static bool spi_in_use(struct ike_engine *e, const struct qm *self, uint32_t spi
 			if (c->spi_in == spi)
 				return true;
 		for (i = 0; i < QM_SLOTS; i++)
-			if (&s->qm[i] != self && s->qm[i].msgid && s->qm[i].c.spi_in == spi)
+			if (s->qm[i] && s->qm[i] != self && s->qm[i]->msgid &&
+			    s->qm[i]->c.spi_in == spi)
 				return true;
 	}
 	return false;
@@ -993,7 +1048,7 @@ static void qm3(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, s
 		kernel_sa_del(e->k, sa->local.sin_addr.s_addr, c->spi_in);
 		kernel_sa_del(e->k, sa->peer.sin_addr.s_addr, c->spi_out);
 		free(c);
-		OPENSSL_cleanse(q, sizeof(*q));
+		qm_done(sa, q);
 		return;
 	}
 	c->next = sa->children;
@@ -1005,7 +1060,7 @@ static void qm3(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, s
 	log_msg(LOG_INFO, "IPsec SAs up with %s: %s <-> %s, spi in 0x%08x out 0x%08x",
 		addr_str(&sa->peer, a), net_str(&c->local, l, sizeof(l)),
 		net_str(&c->remote, r, sizeof(r)), c->spi_in, c->spi_out);
-	OPENSSL_cleanse(q, sizeof(*q));
+	qm_done(sa, q);
 }
 
 static void quick(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m,
@@ -1047,7 +1102,7 @@ static void quick(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m,
 		log_ratelimited("ISAKMP (%u): undecodable Quick Mode message from %s", sa->conn_id,
 				addr_str(&sa->peer, a));
 		if (fresh)
-			memset(q, 0, sizeof(*q));
+			qm_done(sa, q);
 		return;
 	}
 	if (fresh) {
@@ -1055,7 +1110,7 @@ static void quick(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m,
 		    CRYPTO_memcmp(want, hash, hl)) {
 			log_ratelimited("ISAKMP (%u): QM1 from %s: HASH(1) does not verify",
 					sa->conn_id, addr_str(&sa->peer, a));
-			memset(q, 0, sizeof(*q));
+			qm_done(sa, q);
 			return;
 		}
 		memcpy(q->iv, iv, sizeof(iv));		/* QM2 continues the chain */
@@ -1300,14 +1355,14 @@ unsigned int ike_timer(struct ike_engine *e, uint64_t now)
 		}
 		mc_timer(e, sa);
 		for (i = 0; i < QM_SLOTS; i++) {
-			struct qm *q = &sa->qm[i];
+			struct qm *q = sa->qm[i];
 
-			if (!q->msgid || now < q->next_retx)
+			if (!q || !q->msgid || now < q->next_retx)
 				continue;
 			if (q->retx >= IKE_QM_RETRANSMITS) {
 				log_msg(LOG_NOTICE, "ISAKMP (%u): no QM3, Quick Mode abandoned",
 					sa->conn_id);
-				OPENSSL_cleanse(q, sizeof(*q));
+				qm_done(sa, q);
 				continue;
 			}
 			q->retx++;
