@@ -10,7 +10,10 @@
  *   Quick Mode to the inside net   QM1 ->  <- QM2   QM3 ->
  *
  * HASH_R and HASH(2) are verified, so a tunnel counts only when the gateway
- * really negotiated it. Lost messages are resent (3 s, three times). The
+ * really negotiated it. All clients share one DH key pair (each still
+ * computes its own shared secret): the generator then spends half the
+ * modular exponentiations the gateway does, so the gateway is what is
+ * measured. Lost messages are resent (3 s, three times). The
  * gateway's side (its SAs in the kernel) is the bench script's business.
  *
  * Built on the same protocol library as espgwd (userspace/ike), as an
@@ -44,7 +47,6 @@ struct client {
 	int fd;
 	enum step st;
 	uint8_t ci[ISAKMP_COOKIE_LEN], cr[ISAKMP_COOKIE_LEN];
-	struct ike_dh *dh;
 	uint8_t gxi[IKE_MAX_DH], gxr[IKE_MAX_DH];
 	size_t glen;
 	uint8_t ni[NONCE_LEN], nr[256], qni[NONCE_LEN];
@@ -69,7 +71,10 @@ static struct {
 	unsigned int group;		/* MODP group of phase 1 */
 	uint32_t net, mask;		/* the inside network, network order */
 	unsigned int n, window, done, failed, retx, started;
+	unsigned int retx_step[S_FAILED];	/* by the answer waited for */
 	int verbose;
+	struct ike_dh *dh;		/* the clients' shared key pair */
+	uint8_t gx[IKE_MAX_DH];
 } o = { .psk = "cisco123", .group = IKE_GROUP_MODP1024, .n = 1000, .window = 20 };
 
 static double now(void)
@@ -168,10 +173,8 @@ static void mm3(struct client *c, const struct isakmp_msg *m)
 	if (!isakmp_find(m, ISAKMP_NP_SA, &i))
 		return fail(c, "MM2 without SA");
 	memcpy(c->cr, m->hdr.rcookie, ISAKMP_COOKIE_LEN);
-	c->dh = ike_dh_new(o.group);
 	c->glen = ike_dh_len(o.group);
-	if (!c->dh || ike_dh_public(c->dh, c->gxi, c->glen))
-		return fail(c, "DH");
+	memcpy(c->gxi, o.gx, c->glen);
 	RAND_bytes(c->ni, sizeof(c->ni));
 	hdr(c, &h, ISAKMP_EXCH_IDPROT, 0);
 	isakmp_enc_init(&e, c->out, sizeof(c->out), &h);
@@ -207,15 +210,13 @@ static void mm5(struct client *c, const struct isakmp_msg *m)
 		return fail(c, "MM4 without a good nonce");
 	memcpy(c->nr, d, dl);
 	c->nr_len = dl;
-	if (ike_dh_shared(c->dh, c->gxr, c->glen, gxy) ||
+	if (ike_dh_shared(o.dh, c->gxr, c->glen, gxy) ||
 	    ike_p1_keys_psk(&c->keys, IKE_HASH_SHA1, IKE_ENC_AES_CBC, 128,
 			    IKE_CHUNK(o.psk, strlen(o.psk)), IKE_CHUNK(c->ni, sizeof(c->ni)),
 			    IKE_CHUNK(c->nr, c->nr_len), IKE_CHUNK(gxy, c->glen), c->ci, c->cr) ||
 	    ike_p1_iv(&c->keys, IKE_CHUNK(c->gxi, c->glen), IKE_CHUNK(c->gxr, c->glen), c->iv))
 		return fail(c, "phase-1 keys");
 	OPENSSL_cleanse(gxy, sizeof(gxy));
-	ike_dh_free(c->dh);
-	c->dh = NULL;
 
 	/* IDii: ID_KEY_ID "loadNNNNN", UDP/500 */
 	idl = snprintf((char *)id, sizeof(id), "load%05u", c->idx);
@@ -469,7 +470,6 @@ static void client_end(struct client *c)
 		o.done++;
 	else
 		o.failed++;
-	ike_dh_free(c->dh);
 	ike_p1_keys_clear(&c->keys);
 	close(c->fd);
 	c->fd = -1;
@@ -521,6 +521,9 @@ int main(int argc, char **argv)
 	o.mask = htonl(~0u << (32 - plen));
 	if (ike_crypto_init())
 		return 1;
+	o.dh = ike_dh_new(o.group);
+	if (!o.dh || ike_dh_public(o.dh, o.gx, ike_dh_len(o.group)))
+		return 1;
 	if (o.window > o.n)
 		o.window = o.n;
 	cl = calloc(o.window, sizeof(*cl));
@@ -560,6 +563,7 @@ int main(int argc, char **argv)
 			}
 			c->retx++;
 			o.retx++;
+			o.retx_step[c->st]++;
 			c->sent = t;
 			if (send(c->fd, c->out, c->out_len, 0) < 0 && o.verbose)
 				perror("ikeload: send");
@@ -568,9 +572,19 @@ int main(int argc, char **argv)
 	t = now() - t0;
 	printf("ikeload: %u of %u tunnels up in %.1f s: %.1f tunnels/s (%u failed, %u "
 	       "retransmissions)\n", o.done, o.n, t, o.done / t, o.failed, o.retx);
+	if (o.retx) {
+		static const char *const step[] = { "MM2", "MM4", "MM6", "REPLY", "QM2" };
+
+		printf("ikeload: resent while waiting for:");
+		for (i = 0; i < sizeof(step) / sizeof(step[0]); i++)
+			if (o.retx_step[i])
+				printf(" %s %u", step[i], o.retx_step[i]);
+		printf("\n");
+	}
 	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]) && reasons[i].why; i++)
 		printf("ikeload: %u failed: %s\n", reasons[i].n, reasons[i].why);
 	free(cl);
 	free(pfd);
+	ike_dh_free(o.dh);
 	return o.failed ? 1 : 0;
 }
