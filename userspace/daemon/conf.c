@@ -119,6 +119,7 @@ struct st {
 	int pool_ref_line;
 	struct p_group grp[CONF_MAX_GROUPS];
 	int grace_line;
+	bool authz_warned;
 	int pool_first_range_line[CONF_MAX_POOLS][CONF_MAX_RANGES];
 
 	/* the crypto map: its name from the first line that names it */
@@ -762,6 +763,16 @@ static int group_sub(struct st *s)
 			return perr(s, "incomplete command, expected 'banner TEXT'");
 		if (pg->banner_line)
 			return perr(s, "duplicate banner (first at line %d)", pg->banner_line);
+		{
+			size_t len = 0;
+			int i;
+
+			for (i = 1; i < s->ntok; i++)
+				len += strlen(s->tok[i]) + (i > 1);
+			if (len >= CONF_BANNER_MAX)
+				return perr(s, "banner: too long (%zu characters, at most %d)", len,
+					    CONF_BANNER_MAX - 1);
+		}
 		join(s, 1, g->banner, sizeof(g->banner));
 		pg->banner_line = s->line;
 		return 0;
@@ -1131,6 +1142,18 @@ static int crypto_map(struct st *s)
 						       CONF_MODECFG_RESPOND;
 		if (!s->modecfg_line)
 			s->modecfg_line = s->line;
+		return 0;
+	}
+	if (!strcmp(s->tok[3], "isakmp") && s->ntok >= 5 && !strcmp(s->tok[4], "authorization")) {
+		/* Easy VPN's "crypto map M isakmp authorization list L": the router's AAA
+		 * lookup of the group; espgwd finds the group by the client's identity */
+		if (crypto_map_name(s, s->tok[2], NULL))
+			return -1;
+		if (!s->authz_warned) {
+			warn(s, "ignored: crypto map %s isakmp authorization (espgwd needs no AAA: "
+			     "a client's group is the one named by its identity)", s->tok[2]);
+			s->authz_warned = true;
+		}
 		return 0;
 	}
 	if (!is_num(s->tok[3]))

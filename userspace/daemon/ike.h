@@ -46,6 +46,6 @@ unsigned int ike_clear(struct ike_engine *e);
 /* Limits */
 #define IKE_HALF_OPEN_MAX	1024	/* phase-1 exchanges not yet authenticated */
 #define IKE_HALF_OPEN_TIMEOUT	30	/* seconds to finish Main Mode */
-#define IKE_QM_RETRANSMITS	3	/* QM2 resent at 2, 4, 8 s while waiting for QM3 */
+#define IKE_QM_RETRANSMITS	3	/* QM2 resent 2, 6 and 14 s after it was first sent */
 
 #endif /* _ESPGW_IKE_H_ */

@@ -33,7 +33,7 @@
 #define MODECFG_MSG_MAX		1536
 #define UNITY_SPLIT_ENTRY	14	/* address, mask, protocol, ports */
 #define MODECFG_IN_MAX		4096	/* a received message, decrypted */
-#define MODECFG_RETRANSMITS	3	/* SET resent at 2, 4, 8 s while waiting for ACK */
+#define MODECFG_RETRANSMITS	3	/* SET resent 2, 6 and 14 s after it was first sent */
 
 /* Mode-Config state of one ISAKMP SA (embedded in it). */
 struct modecfg_sa {
@@ -79,7 +79,7 @@ int modecfg_push(struct modecfg_io *io);
  * REPLY) or ACK. -ENOSPC as for modecfg_push(), else 0 (problems logged).
  */
 int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m);
-/* Retransmit an unacknowledged SET (2, 4, 8 s), then give up. */
+/* Retransmit an unacknowledged SET (after 2, 6, 14 s), then give up. */
 void modecfg_timer(struct modecfg_io *io);
 /*
  * Quick Mode: may the client use addr (host order) as its proxy ID? With a

@@ -466,6 +466,18 @@ static void test_groups(void **state)
 	assert_ptr_equal(conf_group_for(&C, 11, (const uint8_t *)"sale", 4), &C.groups[1]);
 	assert_ptr_equal(conf_group_for(&C, 1, (const uint8_t *)"sales", 5), &C.groups[1]);
 	conf_free(&C);
+	/* IOS Easy VPN's AAA hook is read and reported once, not refused */
+	ok(MODERN "crypto map vpn isakmp authorization list vpnlist\n");
+	assert_non_null(strstr(warnings(), "ignored: crypto map vpn isakmp authorization"));
+	conf_free(&C);
+	/* a banner too long is an error, like a domain, not cut */
+	{
+		char text[2048];
+
+		snprintf(text, sizeof(text), "crypto isakmp client configuration group g\n"
+			 " banner %0600d\n", 0);
+		bad(text, "t.conf:2: banner: too long (600 characters, at most 511)");
+	}
 	/* without a default group, others get none; defaults: no reverse route, 60 s */
 	ok(MODERN "crypto isakmp client configuration group sales\n dns 10.2.2.53\n");
 	assert_null(conf_group_for(&C, 11, (const uint8_t *)"other", 5));

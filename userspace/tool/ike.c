@@ -49,8 +49,17 @@ static int ask(const char *what, const char *cmd)
 		close(fd);
 		return EXIT_FAIL;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	/* espgwd's answer; one it could not give starts with "error: " */
+	n = read(fd, buf, sizeof(buf));
+	if (n >= 7 && !memcmp(buf, "error: ", 7)) {
+		fprintf(stderr, "espgw: %s: espgwd says: %.*s", what, (int)n, buf);
+		close(fd);
+		return EXIT_FAIL;
+	}
+	while (n > 0) {
 		fwrite(buf, 1, n, stdout);
+		n = read(fd, buf, sizeof(buf));
+	}
 	close(fd);
 	return EXIT_OK;
 }
