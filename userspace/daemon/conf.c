@@ -119,6 +119,7 @@ struct st {
 	int pool_ref_line;
 	struct p_group grp[CONF_MAX_GROUPS];
 	int grace_line;
+	int keepalive_line;
 	bool authz_warned;
 	int pool_first_range_line[CONF_MAX_POOLS][CONF_MAX_RANGES];
 
@@ -804,6 +805,29 @@ static int group_sub(struct st *s)
 		    "domain, pool, acl, banner)", cmd, g->name);
 }
 
+/* crypto isakmp keepalive SECONDS [RETRY] [periodic|on-demand] */
+static int isakmp_keepalive(struct st *s)
+{
+	uint64_t sec, retry = 2;
+	int n = s->ntok;
+
+	if (n >= 4 && (!strcmp(s->tok[n - 1], "periodic") || !strcmp(s->tok[n - 1], "on-demand")))
+		n--;
+	if (n < 4 || n > 5)
+		return perr(s, "expected 'crypto isakmp keepalive SECONDS [RETRY] "
+			    "[periodic|on-demand]'");
+	if (num(s, "crypto isakmp keepalive", s->tok[3], 10, 3600, &sec) ||
+	    (n == 5 && num(s, "crypto isakmp keepalive", s->tok[4], 2, 60, &retry)))
+		return -1;
+	if (s->keepalive_line)
+		return perr(s, "duplicate crypto isakmp keepalive (first at line %d)",
+			    s->keepalive_line);
+	s->keepalive_line = s->line;
+	s->c->dpd_sec = (unsigned int)sec;
+	s->c->dpd_retry = (unsigned int)retry;
+	return 0;
+}
+
 static int crypto_isakmp(struct st *s)
 {
 	if (s->ntok < 3)
@@ -812,6 +836,8 @@ static int crypto_isakmp(struct st *s)
 		return open_policy(s);
 	if (!strcmp(s->tok[2], "key"))
 		return isakmp_key(s);
+	if (!strcmp(s->tok[2], "keepalive"))
+		return isakmp_keepalive(s);
 	if (!strcmp(s->tok[2], "client")) {
 		if (s->ntok >= 5 && !strcmp(s->tok[3], "configuration") &&
 		    !strcmp(s->tok[4], "group"))

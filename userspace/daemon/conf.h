@@ -128,6 +128,8 @@ struct conf {
 	size_t ngroups;
 	/* "espgw lease-grace SECONDS": how long a released lease waits for its client */
 	unsigned int lease_grace;
+	/* "crypto isakmp keepalive SECONDS [RETRY]": DPD (RFC 3706); 0 off */
+	unsigned int dpd_sec, dpd_retry;
 	char crypto_map[CONF_NAME_MAX];
 	/* what conf_warning() returns: NUL-separated messages, heap, freed by conf_free() */
 	char *warnings;

@@ -122,6 +122,13 @@ struct ike_sa {
 	struct qm *qm[QM_SLOTS];	/* Quick Modes in progress (heap) */
 	struct child *children;
 	const struct conf_group *grp;	/* the client's configuration group, or NULL */
+	/* DPD (RFC 3706): the peer sent the DPD VID; when we last heard from it;
+	 * R-U-THEREs sent without an answer, the last one's sequence number */
+	bool dpd_peer;
+	uint64_t heard;
+	unsigned int dpd_tries;
+	uint32_t dpd_seq, dpd_first;
+	uint64_t dpd_next;
 	struct modecfg_sa mc;		/* Mode-Config: lease, our SET */
 };
 
@@ -602,6 +609,9 @@ static void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t 
 	sa->lifetime = c.lifetime;
 	sa->state = SA_MM2_SENT;
 	sa->created = e->now;
+	for (i = 0; (pl = isakmp_find(m, ISAKMP_NP_VID, &i));)
+		if (isakmp_vid_classify(pl->body, pl->len) == ISAKMP_VID_DPD)
+			sa->dpd_peer = true;
 	sa->conn_id = ++e->next_conn_id;
 	digest(raw, rawlen, sa->in_digest);
 	sa->next = e->sas;
@@ -1141,6 +1151,83 @@ static struct child *child_by_spi(struct ike_sa *sa, uint32_t spi)
 	return NULL;
 }
 
+/* ---- DPD (RFC 3706): "crypto isakmp keepalive SECONDS RETRY" ----------------------- */
+
+#define DPD_TRIES	5	/* R-U-THEREs without an answer before the peer is dead */
+
+struct dpd_arg {
+	const uint8_t *ci, *cr;
+	uint32_t seq;
+};
+
+static void fill_dpd(struct isakmp_enc *enc, const void *arg)
+{
+	const struct dpd_arg *d = arg;
+	uint8_t spi[2 * ISAKMP_COOKIE_LEN];
+	uint32_t seq = htonl(d->seq);
+
+	memcpy(spi, d->ci, ISAKMP_COOKIE_LEN);
+	memcpy(spi + ISAKMP_COOKIE_LEN, d->cr, ISAKMP_COOKIE_LEN);
+	isakmp_put_notify(enc, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ISAKMP, ISAKMP_N_DPD_R_U_THERE,
+			  spi, sizeof(spi), &seq, 4);
+}
+
+static void dpd_ack(struct ike_sa *sa, const struct isakmp_notify_pl *n)
+{
+	uint32_t seq;
+
+	if (!sa->dpd_tries || n->len != 4)
+		return;
+	memcpy(&seq, n->data, 4);
+	seq = ntohl(seq);
+	if (seq - sa->dpd_first <= sa->dpd_seq - sa->dpd_first)	/* one of ours, wrap-safe */
+		sa->dpd_tries = 0;
+}
+
+/*
+ * After dpd_sec seconds without a word from a peer that does DPD, ask
+ * R-U-THERE every dpd_retry seconds; DPD_TRIES unanswered and the peer is
+ * dead: its ISAKMP SA goes, and with it its IPsec SAs, routes and lease.
+ * Returns false when the SA was deleted.
+ */
+static bool dpd_timer(struct ike_engine *e, struct ike_sa *sa, uint64_t now, unsigned int *wait)
+{
+	const struct conf *conf = e->conf;
+	char a[INET_ADDRSTRLEN];
+	struct dpd_arg d;
+
+	if (!conf->dpd_sec || !sa->dpd_peer)
+		return true;
+	if (!sa->dpd_tries) {
+		if (now < sa->heard + conf->dpd_sec) {
+			if (sa->heard + conf->dpd_sec - now < *wait)
+				*wait = (unsigned int)(sa->heard + conf->dpd_sec - now);
+			return true;
+		}
+		if (!sa->dpd_seq)
+			RAND_bytes((unsigned char *)&sa->dpd_seq, sizeof(sa->dpd_seq));
+		sa->dpd_first = sa->dpd_seq + 1;
+	} else if (now < sa->dpd_next) {
+		if (sa->dpd_next - now < *wait)
+			*wait = (unsigned int)(sa->dpd_next - now);
+		return true;
+	} else if (sa->dpd_tries >= DPD_TRIES) {
+		log_msg(LOG_NOTICE, "ISAKMP (%u): %s is dead (%u R-U-THERE unanswered): "
+			"deleting its SAs", sa->conn_id, addr_str(&sa->peer, a), sa->dpd_tries);
+		sa_delete(e, sa, false);
+		return false;
+	}
+	sa->dpd_tries++;
+	sa->dpd_next = now + conf->dpd_retry;
+	d = (struct dpd_arg){ sa->ci, sa->cr, ++sa->dpd_seq };
+	send_info(e, sa, fill_dpd, &d);
+	log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): DPD R-U-THERE %u to %s", sa->conn_id, d.seq,
+		  addr_str(&sa->peer, a));
+	if (conf->dpd_retry < *wait)
+		*wait = conf->dpd_retry;
+	return true;
+}
+
 static void info(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 {
 	uint8_t plain[MSG_MAX], iv[IKE_MAX_BLOCK], want[IKE_MAX_HASH];
@@ -1168,6 +1255,8 @@ static void info(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 			continue;
 		if (n.type == ISAKMP_N_DPD_R_U_THERE)
 			send_info(e, sa, fill_dpd_ack, &n);
+		else if (n.type == ISAKMP_N_DPD_R_U_THERE_ACK)
+			dpd_ack(sa, &n);
 		else if (n.type == ISAKMP_N_INITIAL_CONTACT)
 			initial_contact(e, sa);
 		else
@@ -1306,6 +1395,8 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len,
 					isakmp_exch_name(m.hdr.exch), addr_str(peer, a));
 		return;
 	}
+	sa->heard = now;	/* for DPD: the peer is alive, whatever it sent */
+	sa->dpd_tries = 0;
 	if (m.hdr.exch == ISAKMP_EXCH_IDPROT && !memcmp(sa->in_digest, rawd, DIGEST_LEN)) {
 		xmit(e, sa, sa->reply, sa->reply_len);	/* a retransmission: same answer */
 		return;
@@ -1353,6 +1444,8 @@ unsigned int ike_timer(struct ike_engine *e, uint64_t now)
 			sa_delete(e, sa, true);
 			continue;
 		}
+		if (!dpd_timer(e, sa, now, &wait))
+			continue;
 		mc_timer(e, sa);
 		for (i = 0; i < QM_SLOTS; i++) {
 			struct qm *q = sa->qm[i];

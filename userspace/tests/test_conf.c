@@ -483,7 +483,21 @@ static void test_groups(void **state)
 	assert_null(conf_group_for(&C, 11, (const uint8_t *)"other", 5));
 	assert_false(C.dynmap.reverse_route);
 	assert_int_equal(C.lease_grace, 60);
+	assert_int_equal(C.dpd_sec, 0);
 	conf_free(&C);
+	/* DPD: IOS's keepalive, with its defaults and ranges */
+	ok(MODERN "crypto isakmp keepalive 20\n");
+	assert_int_equal(C.dpd_sec, 20);
+	assert_int_equal(C.dpd_retry, 2);
+	conf_free(&C);
+	ok(MODERN "crypto isakmp keepalive 10 5 periodic\n");
+	assert_int_equal(C.dpd_sec, 10);
+	assert_int_equal(C.dpd_retry, 5);
+	conf_free(&C);
+	bad("crypto isakmp keepalive 5\n",
+	    "t.conf:1: crypto isakmp keepalive: 5 is out of range (10-3600)");
+	bad("crypto isakmp keepalive\n",
+	    "t.conf:1: expected 'crypto isakmp keepalive SECONDS [RETRY] [periodic|on-demand]'");
 }
 
 static void test_crlf_tabs_comments(void **state)
@@ -602,8 +616,8 @@ struct bad_case {
 static void test_errors_syntax(void **state)
 {
 	static const struct bad_case cases[] = {
-		{ MODERN "crypto isakmp keepalive 10\n",
-		  "t.conf:19: unknown command 'crypto isakmp keepalive'" },
+		{ MODERN "crypto isakmp nat keepalive 10\n",
+		  "t.conf:19: unknown command 'crypto isakmp nat'" },
 		{ MODERN "crypto ca trustpoint x\n", "t.conf:19: unknown command 'crypto ca'" },
 		{ MODERN "crypto ipsec df-bit clear\n",
 		  "t.conf:19: unknown command 'crypto ipsec df-bit'" },
