@@ -358,6 +358,7 @@ charon {
 	filelog {
 		log {
 			path = $d/charon.log
+			flush_line = yes	# tests read it while charon runs
 			time_format = %T
 			default = 1
 			ike = 2

@@ -1483,7 +1483,10 @@ void ike_kernel_expire(struct ike_engine *e, const struct espgw_sa *ks)
 			uint32_t spi = htonl(c->spi_in);
 			struct del_arg d = { ISAKMP_PROTO_ESP, &spi, 4, 1 };
 
-			log_debug(LOG_CAT_ENGINE, "SA 0x%08x: hard lifetime reached", ks->spi);
+			char a[INET_ADDRSTRLEN];
+
+			log_msg(LOG_INFO, "SA 0x%08x: hard lifetime reached: IPsec SAs with %s "
+				"removed, DELETE sent", ks->spi, addr_str(&sa->peer, a));
 			send_info(e, sa, fill_delete, &d);
 			child_remove(e, sa, c);
 			return;

@@ -156,6 +156,14 @@ static int ev_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* notifications carry sequence number 0, not one of ours: a fresh nl_cb would drop them */
+static int ev_no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 void kernel_events_read(struct kernel *k, kernel_expire_cb cb, void *arg)
 {
 	struct ev_ctx c = { cb, arg };
@@ -163,6 +171,7 @@ void kernel_events_read(struct kernel *k, kernel_expire_cb cb, void *arg)
 
 	if (!cbs)
 		return;
+	nl_cb_set(cbs, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ev_no_seq_check, NULL);
 	nl_cb_set(cbs, NL_CB_VALID, NL_CB_CUSTOM, ev_valid, &c);
 	while (nl_recvmsgs(k->ev.sk, cbs) > 0)
 		;
