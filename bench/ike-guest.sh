@@ -74,31 +74,6 @@ cp $RUNDIR/espgwd.log "$OUT/espgwd.log"
 # ---- strongSwan charon + XFRM ------------------------------------------------------------
 d=$RUNDIR/charon-gw
 mkdir -p $d
-cat >$d/strongswan.conf <<SS
-charon {
-	load_modular = yes
-	# one source sends them all: no per-peer half-open limit
-	block_threshold = 1000000
-	cookie_threshold = 1000000
-	init_limit_half_open = 0
-	filelog {
-		log {
-			path = $d/charon.log
-			default = 0
-			ike = 1
-		}
-	}
-	plugins {
-		include /etc/strongswan.d/charon/*.conf
-		vici {
-			socket = unix://$d/charon.vici
-		}
-		stroke {
-			load = no
-		}
-	}
-}
-SS
 cat >$d/swanctl.conf <<SW
 connections {
 	rw {
@@ -133,16 +108,13 @@ secrets {
 	}
 }
 SW
-ip netns exec "$NS_GW" unshare -m sh -c \
-	"mount -t tmpfs none /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
-	>>$d/charon.out 2>&1 &
-GW_PID=$!
-for _ in $(seq 100); do
-	[ -S $d/charon.vici ] && break
-	sleep 0.1
-done
-n_gw swanctl --load-all --file $d/swanctl.conf --uri unix://$d/charon.vici >$d/load.log 2>&1 ||
+# one source sends them all: no per-peer half-open limit
+charon_start "$NS_GW" $d "	block_threshold = 1000000
+	cookie_threshold = 1000000
+	init_limit_half_open = 0" "			default = 0
+			ike = 1" "" ||
 	{ echo "bench: strongSwan gateway did not load its configuration"; cat $d/load.log; exit 1; }
+GW_PID=$CHARON_PID
 measure strongswan "$GW_PID" xfrm_sas
 kill $GW_PID
 wait $GW_PID 2>/dev/null

@@ -347,38 +347,7 @@ n_ss() { n "$SS_NS" "$@"; }
 ss_start() {
 	local d=$SS_DIR
 	mkdir -p $d
-	# a fresh log, and no socket of an earlier charon to talk to by mistake
-	rm -f $d/charon.vici $d/charon.log $d/resolv.conf
-	cat >$d/strongswan.conf <<SS
-charon {
-	load_modular = yes
-	install_virtual_ip = ${SS_INSTALL_VIP:-no}
-	retransmit_tries = 2
-	retransmit_timeout = 2
-	filelog {
-		log {
-			path = $d/charon.log
-			flush_line = yes	# tests read it while charon runs
-			time_format = %T
-			default = 1
-			ike = 2
-			cfg = 2
-		}
-	}
-	plugins {
-		include /etc/strongswan.d/charon/*.conf
-		vici {
-			socket = unix://$d/charon.vici
-		}
-		stroke {
-			load = no
-		}
-		resolve {
-			file = $d/resolv.conf
-		}
-	}
-}
-SS
+	rm -f $d/resolv.conf
 	cat >$d/swanctl.conf <<SW
 connections {
 	gw {
@@ -414,17 +383,61 @@ secrets {
 	}
 }
 SW
-	# charon's pid file lives in /run: a private one for each client
-	# (ip netns exec, unshare and sh each exec the next: the pid is charon's)
-	ip netns exec "$SS_NS" unshare -m sh -c \
+	charon_start "$SS_NS" $d "	install_virtual_ip = ${SS_INSTALL_VIP:-no}
+	retransmit_tries = 2
+	retransmit_timeout = 2" "			default = 1
+			ike = 2
+			cfg = 2" "		resolve {
+			file = $d/resolv.conf
+		}"
+	local rc=$?
+	SS_PIDS[$SS_N]=$CHARON_PID
+	return $rc
+}
+
+# charon_start NS DIR SETTINGS LOG PLUGINS: strongSwan's charon in namespace NS
+# with DIR/strongswan.conf written here (SETTINGS, LOG and PLUGINS lines added
+# to its charon, filelog and plugins sections), its log DIR/charon.log, its
+# vici socket DIR/charon.vici, a private /run (for its pid file); then
+# DIR/swanctl.conf loaded. Sets CHARON_PID (ip netns exec, unshare and sh
+# each exec the next: the pid is charon's). Fails when the load fails.
+charon_start() {
+	local ns=$1 d=$2
+	# a fresh log, and no socket of an earlier charon to talk to by mistake
+	rm -f $d/charon.vici $d/charon.log
+	cat >$d/strongswan.conf <<SS
+charon {
+	load_modular = yes
+$3
+	filelog {
+		log {
+			path = $d/charon.log
+			flush_line = yes	# tests read it while charon runs
+			time_format = %T
+$4
+		}
+	}
+	plugins {
+		include /etc/strongswan.d/charon/*.conf
+		vici {
+			socket = unix://$d/charon.vici
+		}
+		stroke {
+			load = no
+		}
+$5
+	}
+}
+SS
+	ip netns exec "$ns" unshare -m sh -c \
 		"mount -t tmpfs none /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
 		>>$d/charon.out 2>&1 &
-	SS_PIDS[$SS_N]=$!
+	CHARON_PID=$!
 	for _ in $(seq 100); do
 		[ -S $d/charon.vici ] && break
 		sleep 0.1
 	done
-	n_ss swanctl --load-all --file $d/swanctl.conf --uri unix://$d/charon.vici >$d/load.log 2>&1
+	n "$ns" swanctl --load-all --file $d/swanctl.conf --uri unix://$d/charon.vici >$d/load.log 2>&1
 }
 
 # ss_up: initiate the child (Main Mode + Quick Mode), bounded
