@@ -16,25 +16,29 @@ rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$1/status; }
 
 # measure NAME PID SA-COUNT-CMD: run the load, wait for the gateway's SAs, record
 measure() {
-	local name=$1 pid=$2 count=$3 r0 r1 t0 t1 out done=0 n
+	local name=$1 pid=$2 count=$3 r0 r1 te t1 out done=0 n secs
 	r0=$(rss "$pid")
-	t0=$(date +%s.%N)
 	out=$(n_client "$LOAD" -g $GW_OUT -s $CLIENT -l $INSIDE_NET -n $N -w $W 2>&1)
+	te=$(date +%s.%N)
 	sed "s/^/bench: $name: /" <<<"$out"
 	done=$(sed -n 's/^ikeload: \([0-9]*\) of .*/\1/p' <<<"$out")
-	# the tunnel is up when the gateway's kernel holds both SAs (QM3 processed)
-	# (the time is taken before each look: looking takes time too)
+	secs=$(sed -n 's/^ikeload: .* tunnels up in \([0-9.]*\) s.*/\1/p' <<<"$out")
+	# the tunnel is up when the gateway's kernel holds both SAs (QM3 processed):
+	# the time is the generator's own (first MM1 to last QM3) plus however long
+	# the gateway then still needed (the time is taken before each look:
+	# looking takes time too, the same for both gateways)
+	t1=$te
 	for _ in $(seq 600); do
-		t1=$(date +%s.%N)
 		n=$($count)
 		[ "${n:-0}" -ge $((2 * ${done:-0})) ] && break
 		sleep 0.1
+		t1=$(date +%s.%N)
 	done
+	secs=$(echo "${secs:-0} + $t1 - $te" | bc -l | xargs printf '%.2f')
 	r1=$(rss "$pid")
 	echo "bench: $name: gateway holds $n SAs; VmRSS ${r0} -> ${r1} KB"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$done" \
-		"$(echo "$t1 - $t0" | bc -l | xargs printf '%.2f')" \
-		"$(echo "${done:-0} / ($t1 - $t0)" | bc -l | xargs printf '%.2f')" "$r0" "$r1" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$done" "$secs" \
+		"$(echo "${done:-0} / $secs" | bc -l | xargs printf '%.2f')" "$r0" "$r1" \
 		"$(echo "($r1 - $r0) / ${done:-1}" | bc -l | xargs printf '%.2f')" >>"$TSV"
 }
 
