@@ -103,7 +103,7 @@ FUZZ_TIME ?= 300
 $(B)/fuzz/fuzz_isakmp: userspace/fuzz/fuzz_isakmp.c $(wildcard userspace/ike/*.c userspace/ike/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuserspace/ike -Iuserspace/lib \
+		-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Iuserspace/ike -Iuserspace/lib \
 		-o $@ userspace/fuzz/fuzz_isakmp.c $(wildcard userspace/ike/*.c) -lssl -lcrypto
 
 fuzz: $(B)/fuzz/fuzz_isakmp

@@ -18,16 +18,24 @@
 #include "nl.h"
 #include "request.h"
 
-struct kernel {
+struct kernel_nl {
+	struct kernel base;
 	struct espgw_nl req;	/* requests and their acks */
 	struct espgw_nl ev;	/* the events group */
 	int rt;			/* rtnetlink, for reverse routes; -1 until first used */
 	uint32_t rt_seq;
 };
 
+static const struct kernel_ops nl_ops;
+
+static struct kernel_nl *knl(struct kernel *k)
+{
+	return (struct kernel_nl *)k;	/* base is the first member */
+}
+
 int kernel_open(struct kernel **kp)
 {
-	struct kernel *k = calloc(1, sizeof(*k));
+	struct kernel_nl *k = calloc(1, sizeof(*k));
 	int ret;
 
 	if (!k)
@@ -43,7 +51,8 @@ int kernel_open(struct kernel **kp)
 		goto err_ev;
 	nl_socket_set_nonblocking(k->ev.sk);
 	k->rt = -1;
-	*kp = k;
+	k->base.ops = &nl_ops;
+	*kp = &k->base;
 	return 0;
 err_ev:
 	espgw_nl_close(&k->ev);
@@ -54,8 +63,10 @@ err:
 	return ret;
 }
 
-void kernel_close(struct kernel *k)
+void kernel_close(struct kernel *kb)
 {
+	struct kernel_nl *k = knl(kb);
+
 	if (!k)
 		return;
 	espgw_nl_close(&k->ev);
@@ -65,7 +76,7 @@ void kernel_close(struct kernel *k)
 	free(k);
 }
 
-static int call(struct kernel *k, struct nl_msg *msg, const char *what)
+static int call(struct kernel_nl *k, struct nl_msg *msg, const char *what)
 {
 	int ret;
 
@@ -78,7 +89,7 @@ static int call(struct kernel *k, struct nl_msg *msg, const char *what)
 	return ret;
 }
 
-int kernel_sa_add(struct kernel *k, const struct espgw_sa *sa)
+static int nl_sa_add(struct kernel *k, const struct espgw_sa *sa)
 {
 	struct nl_msg *msg = espgw_req(ESPGW_CMD_SA_NEW, 0);
 
@@ -86,10 +97,10 @@ int kernel_sa_add(struct kernel *k, const struct espgw_sa *sa)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	return call(k, msg, "sa-new");
+	return call(knl(k), msg, "sa-new");
 }
 
-int kernel_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
+static int nl_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
 {
 	struct espgw_sa sa = { .have = 1u << ESPGW_A_SA_DST | 1u << ESPGW_A_SA_SPI,
 			       .dst = dst, .spi = spi };
@@ -100,11 +111,11 @@ int kernel_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = call(k, msg, "sa-del");
+	ret = call(knl(k), msg, "sa-del");
 	return ret == -ENOENT ? 0 : ret;	/* already gone (hard expiry) */
 }
 
-int kernel_policy_add(struct kernel *k, const struct espgw_policy *p, bool replace)
+static int nl_policy_add(struct kernel *k, const struct espgw_policy *p, bool replace)
 {
 	struct nl_msg *msg = espgw_req(replace ? ESPGW_CMD_POLICY_SET : ESPGW_CMD_POLICY_NEW, 0);
 
@@ -112,10 +123,10 @@ int kernel_policy_add(struct kernel *k, const struct espgw_policy *p, bool repla
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	return call(k, msg, replace ? "policy-set" : "policy-new");
+	return call(knl(k), msg, replace ? "policy-set" : "policy-new");
 }
 
-int kernel_policy_del(struct kernel *k, uint32_t id)
+static int nl_policy_del(struct kernel *k, uint32_t id)
 {
 	struct espgw_policy p = { .have = 1u << ESPGW_A_POLICY_ID, .id = id };
 	struct nl_msg *msg = espgw_req(ESPGW_CMD_POLICY_DEL, 0);
@@ -125,18 +136,18 @@ int kernel_policy_del(struct kernel *k, uint32_t id)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = call(k, msg, "policy-del");
+	ret = call(knl(k), msg, "policy-del");
 	return ret == -ENOENT ? 0 : ret;
 }
 
 int kernel_flush(struct kernel *k)
 {
-	return call(k, espgw_req(ESPGW_CMD_FLUSH, 0), "flush");
+	return call(knl(k), espgw_req(ESPGW_CMD_FLUSH, 0), "flush");
 }
 
 int kernel_events_fd(struct kernel *k)
 {
-	return nl_socket_get_fd(k->ev.sk);
+	return nl_socket_get_fd(knl(k)->ev.sk);
 }
 
 struct ev_ctx {
@@ -173,7 +184,7 @@ void kernel_events_read(struct kernel *k, kernel_expire_cb cb, void *arg)
 		return;
 	nl_cb_set(cbs, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ev_no_seq_check, NULL);
 	nl_cb_set(cbs, NL_CB_VALID, NL_CB_CUSTOM, ev_valid, &c);
-	while (nl_recvmsgs(k->ev.sk, cbs) > 0)
+	while (nl_recvmsgs(knl(k)->ev.sk, cbs) > 0)
 		;
 	nl_cb_put(cbs);
 }
@@ -200,7 +211,7 @@ static void rt_attr(struct rt_req *q, unsigned short type, const void *data, uns
  * Send q and read the answer into buf: the route (RTM_GETROUTE) or the ack.
  * Returns the answer's length, or a negative errno (the kernel's).
  */
-static int rt_call(struct kernel *k, struct rt_req *q, char *buf, size_t cap)
+static int rt_call(struct kernel_nl *k, struct rt_req *q, char *buf, size_t cap)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	ssize_t n;
@@ -249,7 +260,7 @@ static void rt_init(struct rt_req *q, uint16_t type, uint16_t flags, const struc
  * Is there a main-table route to exactly dst, and is it ours (ESPGW_RTPROT)?
  * 1 ours, 0 none or another's (the exclusive add then tells them apart), <0 error.
  */
-static int route_ours(struct kernel *k, const struct conf_net *dst, char *buf, size_t cap)
+static int route_ours(struct kernel_nl *k, const struct conf_net *dst, char *buf, size_t cap)
 {
 	struct rt_req q;
 	struct rtmsg *rm;
@@ -267,8 +278,9 @@ static int route_ours(struct kernel *k, const struct conf_net *dst, char *buf, s
 	       rm->rtm_protocol == ESPGW_RTPROT;
 }
 
-int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer)
+static int nl_route_add(struct kernel *kb, const struct conf_net *dst, uint32_t peer)
 {
+	struct kernel_nl *k = knl(kb);
 	struct conf_net p = { ntohl(peer), 32 };
 	uint32_t gw = 0, oif = 0;
 	char buf[4096];
@@ -325,8 +337,9 @@ err:
 	return ret;
 }
 
-int kernel_route_del(struct kernel *k, const struct conf_net *dst)
+static int nl_route_del(struct kernel *kb, const struct conf_net *dst)
 {
+	struct kernel_nl *k = knl(kb);
 	struct rt_req q;
 	char buf[1024];
 	int ret;
@@ -346,8 +359,9 @@ int kernel_route_del(struct kernel *k, const struct conf_net *dst)
 }
 
 /* Delete every main-table route of ours: reverse routes an earlier espgwd left. */
-int kernel_route_flush(struct kernel *k)
+int kernel_route_flush(struct kernel *kb)
 {
+	struct kernel_nl *k = knl(kb);
 	struct conf_net stale[256];
 	struct rt_req q;
 	char buf[8192];
@@ -392,9 +406,18 @@ int kernel_route_flush(struct kernel *k)
 			len = (int)recv(k->rt, buf, sizeof(buf), 0);
 	}
 	for (i = 0; i < n; i++)
-		if (kernel_route_del(k, &stale[i]))
+		if (nl_route_del(kb, &stale[i]))
 			ret = -EIO;
 	if (n)
 		log_msg(LOG_INFO, "kernel: %zu reverse routes of an earlier run removed", n);
 	return len < 0 ? len : ret;
 }
+
+static const struct kernel_ops nl_ops = {
+	.sa_add = nl_sa_add,
+	.sa_del = nl_sa_del,
+	.policy_add = nl_policy_add,
+	.policy_del = nl_policy_del,
+	.route_add = nl_route_add,
+	.route_del = nl_route_del,
+};

@@ -3,6 +3,8 @@
 #ifndef _ESPGW_KERNEL_H_
 #define _ESPGW_KERNEL_H_
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -12,14 +14,48 @@
 
 struct kernel;
 
-/* Each returns 0 or a negative errno, logging the kernel's message on failure. */
-int kernel_open(struct kernel **k);
-void kernel_close(struct kernel *k);
-int kernel_sa_add(struct kernel *k, const struct espgw_sa *sa);
-int kernel_sa_del(struct kernel *k, uint32_t dst, uint32_t spi);	/* dst network, spi host */
-int kernel_policy_add(struct kernel *k, const struct espgw_policy *p, bool replace);
-int kernel_policy_del(struct kernel *k, uint32_t id);
-int kernel_flush(struct kernel *k);
+/*
+ * What the engine asks of the kernel. kernel_open() gives espgw.ko over
+ * netlink; tests and the fuzzer use a fake one (kernel_fake.h). Each call
+ * returns 0 or a negative errno (the netlink one logs the kernel's message).
+ */
+struct kernel_ops {
+	int (*sa_add)(struct kernel *k, const struct espgw_sa *sa);
+	/* dst network order, spi host order; an SA already gone is not an error */
+	int (*sa_del)(struct kernel *k, uint32_t dst, uint32_t spi);
+	int (*policy_add)(struct kernel *k, const struct espgw_policy *p, bool replace);
+	int (*policy_del)(struct kernel *k, uint32_t id);
+	int (*route_add)(struct kernel *k, const struct conf_net *dst, uint32_t peer);
+	int (*route_del)(struct kernel *k, const struct conf_net *dst);
+};
+
+/* Every implementation starts with this. */
+struct kernel {
+	const struct kernel_ops *ops;
+};
+
+#define KERNEL_CALL(k, op, ...) ((k) ? (k)->ops->op((k), __VA_ARGS__) : -ENODEV)
+
+static inline int kernel_sa_add(struct kernel *k, const struct espgw_sa *sa)
+{
+	return KERNEL_CALL(k, sa_add, sa);
+}
+
+static inline int kernel_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
+{
+	return KERNEL_CALL(k, sa_del, dst, spi);
+}
+
+static inline int kernel_policy_add(struct kernel *k, const struct espgw_policy *p, bool replace)
+{
+	return KERNEL_CALL(k, policy_add, p, replace);
+}
+
+static inline int kernel_policy_del(struct kernel *k, uint32_t id)
+{
+	return KERNEL_CALL(k, policy_del, id);
+}
+
 /*
  * Reverse routes ("reverse-route" in the dynamic map): dst (a client's network)
  * via the next hop and interface the kernel uses for peer (network order),
@@ -28,8 +64,21 @@ int kernel_flush(struct kernel *k);
  * earlier run) is replaced. Deleting one that is gone is not an error.
  */
 #define ESPGW_RTPROT	245
-int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer);
-int kernel_route_del(struct kernel *k, const struct conf_net *dst);
+
+static inline int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer)
+{
+	return KERNEL_CALL(k, route_add, dst, peer);
+}
+
+static inline int kernel_route_del(struct kernel *k, const struct conf_net *dst)
+{
+	return KERNEL_CALL(k, route_del, dst);
+}
+
+/* espgw.ko over netlink: the rest is for main.c only. */
+int kernel_open(struct kernel **k);
+void kernel_close(struct kernel *k);
+int kernel_flush(struct kernel *k);
 /* Remove every reverse route (protocol ESPGW_RTPROT) from the main table. */
 int kernel_route_flush(struct kernel *k);
 /* A socket subscribed to the events group, and a handler for what it reads. */

@@ -18,6 +18,7 @@
 #include <openssl/params.h>
 #include <openssl/provider.h>
 
+#include "algs.h"
 #include "crypto.h"
 #include "isakmp.h"
 
@@ -25,37 +26,14 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-struct hash_desc {
-	unsigned int id;
-	const char *name;	/* OpenSSL digest name */
-	size_t len;
-	EVP_MD *md;		/* fetched once */
-};
+/*
+ * The algorithms are the vocabulary's (algs.h); OpenSSL's implementations
+ * are fetched once, in the same order.
+ */
+#define MAX_ALGS 16
 
-static struct hash_desc hashes[] = {
-	{ IKE_HASH_MD5,		"MD5",		16, NULL },
-	{ IKE_HASH_SHA1,	"SHA1",		20, NULL },
-	{ IKE_HASH_SHA2_256,	"SHA2-256",	32, NULL },
-	{ IKE_HASH_SHA2_384,	"SHA2-384",	48, NULL },
-	{ IKE_HASH_SHA2_512,	"SHA2-512",	64, NULL },
-};
-
-struct cipher_desc {
-	unsigned int id;
-	unsigned int keybits;	/* 0 for the fixed-size entry of DES / 3DES */
-	const char *name;
-	size_t key_len;
-	size_t block;
-	EVP_CIPHER *c;
-};
-
-static struct cipher_desc ciphers[] = {
-	{ IKE_ENC_DES,		0,	"DES-CBC",	8,  8,  NULL },
-	{ IKE_ENC_3DES,		0,	"DES-EDE3-CBC",	24, 8,  NULL },
-	{ IKE_ENC_AES_CBC,	128,	"AES-128-CBC",	16, 16, NULL },
-	{ IKE_ENC_AES_CBC,	192,	"AES-192-CBC",	24, 16, NULL },
-	{ IKE_ENC_AES_CBC,	256,	"AES-256-CBC",	32, 16, NULL },
-};
+static EVP_MD *mds[MAX_ALGS];
+static EVP_CIPHER *ciphers[MAX_ALGS];
 
 static EVP_MAC *hmac;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -75,10 +53,10 @@ static void do_init(void)
 		return;
 	}
 	OSSL_PROVIDER_load(NULL, "legacy");
-	for (i = 0; i < ARRAY_SIZE(hashes); i++)
-		hashes[i].md = EVP_MD_fetch(NULL, hashes[i].name, NULL);
-	for (i = 0; i < ARRAY_SIZE(ciphers); i++)
-		ciphers[i].c = EVP_CIPHER_fetch(NULL, ciphers[i].name, NULL);
+	for (i = 0; i < ike_alg_nhashes && i < MAX_ALGS; i++)
+		mds[i] = EVP_MD_fetch(NULL, ike_alg_hashes[i].ossl, NULL);
+	for (i = 0; i < ike_alg_nencs && i < MAX_ALGS; i++)
+		ciphers[i] = EVP_CIPHER_fetch(NULL, ike_alg_encs[i].ossl, NULL);
 	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	if (!hmac)
 		init_err = -1;
@@ -90,28 +68,30 @@ int ike_crypto_init(void)
 	return init_err;
 }
 
-static const struct hash_desc *find_hash(unsigned int id)
+/* The vocabulary's entry and OpenSSL's digest, NULL when either is missing. */
+static const struct ike_alg_hash *find_hash(unsigned int id, EVP_MD **md)
 {
-	unsigned int i;
+	const struct ike_alg_hash *h = ike_crypto_init() ? NULL : ike_alg_hash_by_id(id);
+	size_t i = h ? (size_t)(h - ike_alg_hashes) : MAX_ALGS;
 
-	if (ike_crypto_init())
+	if (i >= MAX_ALGS || !mds[i])
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(hashes); i++)
-		if (hashes[i].id == id && hashes[i].md)
-			return &hashes[i];
-	return NULL;
+	*md = mds[i];
+	return h;
 }
 
 size_t ike_hash_len(unsigned int hash)
 {
-	const struct hash_desc *h = find_hash(hash);
+	EVP_MD *md;
+	const struct ike_alg_hash *h = find_hash(hash, &md);
 
 	return h ? h->len : 0;
 }
 
 int ike_hash(unsigned int hash, const struct ike_chunk *in, size_t n, uint8_t *out)
 {
-	const struct hash_desc *h = find_hash(hash);
+	EVP_MD *md = NULL;
+	const struct ike_alg_hash *h = find_hash(hash, &md);
 	EVP_MD_CTX *ctx;
 	int ok;
 	size_t i;
@@ -121,7 +101,7 @@ int ike_hash(unsigned int hash, const struct ike_chunk *in, size_t n, uint8_t *o
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		return -1;
-	ok = EVP_DigestInit_ex2(ctx, h->md, NULL);
+	ok = EVP_DigestInit_ex2(ctx, md, NULL);
 	for (i = 0; ok && i < n; i++)
 		ok = EVP_DigestUpdate(ctx, in[i].p, in[i].len);
 	ok = ok && EVP_DigestFinal_ex(ctx, out, NULL);
@@ -132,7 +112,8 @@ int ike_hash(unsigned int hash, const struct ike_chunk *in, size_t n, uint8_t *o
 int ike_prf(unsigned int hash, const void *key, size_t keylen, const struct ike_chunk *in,
 	    size_t n, uint8_t *out)
 {
-	const struct hash_desc *h = find_hash(hash);
+	EVP_MD *md;
+	const struct ike_alg_hash *h = find_hash(hash, &md);
 	OSSL_PARAM params[2];
 	EVP_MAC_CTX *ctx;
 	size_t outl, i;
@@ -143,7 +124,7 @@ int ike_prf(unsigned int hash, const void *key, size_t keylen, const struct ike_
 	ctx = EVP_MAC_CTX_new(hmac);
 	if (!ctx)
 		return -1;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)h->name, 0);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)h->ossl, 0);
 	params[1] = OSSL_PARAM_construct_end();
 	/* a zero-length key is legal HMAC; give OpenSSL a valid pointer for it */
 	ok = EVP_MAC_init(ctx, keylen ? key : (const void *)"", keylen, params);
@@ -154,45 +135,41 @@ int ike_prf(unsigned int hash, const void *key, size_t keylen, const struct ike_
 	return ok ? 0 : -1;
 }
 
-static const struct cipher_desc *find_cipher(unsigned int enc, unsigned int keybits)
+static const struct ike_alg_enc *find_cipher(unsigned int enc, unsigned int keybits,
+					     EVP_CIPHER **c)
 {
-	unsigned int i;
+	const struct ike_alg_enc *a = ike_crypto_init() ? NULL : ike_alg_enc_by_id(enc, keybits);
+	size_t i = a ? (size_t)(a - ike_alg_encs) : MAX_ALGS;
 
-	if (ike_crypto_init())
+	if (i >= MAX_ALGS || !ciphers[i])
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(ciphers); i++) {
-		const struct cipher_desc *c = &ciphers[i];
-
-		if (c->id != enc || !c->c)
-			continue;
-		/* fixed-size ciphers: no key length, or exactly theirs */
-		if (c->keybits == keybits || (!c->keybits && keybits == c->key_len * 8))
-			return c;
-	}
-	return NULL;
+	*c = ciphers[i];
+	return a;
 }
 
 size_t ike_cipher_block(unsigned int enc)
 {
-	unsigned int i;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(ciphers); i++)
-		if (ciphers[i].id == enc)
-			return ciphers[i].block;
+	for (i = 0; i < ike_alg_nencs; i++)
+		if (ike_alg_encs[i].id == enc)
+			return ike_alg_encs[i].block;
 	return 0;
 }
 
 int ike_cipher_keylen(unsigned int enc, unsigned int keybits)
 {
-	const struct cipher_desc *c = find_cipher(enc, keybits);
+	EVP_CIPHER *c;
+	const struct ike_alg_enc *a = find_cipher(enc, keybits, &c);
 
-	return c ? (int)c->key_len : -1;
+	return a ? (int)a->key_len : -1;
 }
 
 int ike_cipher(unsigned int enc, unsigned int keybits, const uint8_t *key, uint8_t *iv,
 	       const uint8_t *in, uint8_t *out, size_t len, bool encrypt)
 {
-	const struct cipher_desc *c = find_cipher(enc, keybits);
+	EVP_CIPHER *evp = NULL;
+	const struct ike_alg_enc *c = find_cipher(enc, keybits, &evp);
 	uint8_t next_iv[IKE_MAX_BLOCK];
 	EVP_CIPHER_CTX *ctx;
 	int ok, outl = 0, fl = 0;
@@ -207,7 +184,7 @@ int ike_cipher(unsigned int enc, unsigned int keybits, const uint8_t *key, uint8
 	ctx = EVP_CIPHER_CTX_new();
 	if (!ctx)
 		return -1;
-	ok = EVP_CipherInit_ex2(ctx, c->c, key, iv, encrypt, NULL) &&
+	ok = EVP_CipherInit_ex2(ctx, evp, key, iv, encrypt, NULL) &&
 	     EVP_CIPHER_CTX_set_padding(ctx, 0) &&
 	     EVP_CipherUpdate(ctx, out, &outl, in, (int)len) &&
 	     EVP_CipherFinal_ex(ctx, out + outl, &fl) && (size_t)(outl + fl) == len;
@@ -220,47 +197,20 @@ int ike_cipher(unsigned int enc, unsigned int keybits, const uint8_t *key, uint8
 
 /* ---- Diffie-Hellman ---- */
 
-struct group_desc {
-	unsigned int id;
-	BIGNUM *(*prime)(BIGNUM *);
-	size_t len;
-	int exp_bits;	/* private exponent size, >= twice the group's strength */
-};
-
 /*
  * The primes are OpenSSL's copies of RFC 2409 6.1/6.2 and RFC 3526 2-5; the
- * unit test checks them against the RFCs' pi-based formulas. Exponent sizes
- * follow RFC 3526 section 8's strength estimates, doubled.
+ * unit test checks them against the RFCs' pi-based formulas.
  */
-static const struct group_desc groups[] = {
-	{ IKE_GROUP_MODP768,	BN_get_rfc2409_prime_768,	96,  256 },
-	{ IKE_GROUP_MODP1024,	BN_get_rfc2409_prime_1024,	128, 256 },
-	{ IKE_GROUP_MODP1536,	BN_get_rfc3526_prime_1536,	192, 256 },
-	{ IKE_GROUP_MODP2048,	BN_get_rfc3526_prime_2048,	256, 256 },
-	{ IKE_GROUP_MODP3072,	BN_get_rfc3526_prime_3072,	384, 320 },
-	{ IKE_GROUP_MODP4096,	BN_get_rfc3526_prime_4096,	512, 384 },
-};
-
 struct ike_dh {
-	const struct group_desc *g;
+	const struct ike_alg_group *g;
 	BIGNUM *p;
 	BIGNUM *x;
 	BIGNUM *gx;
 };
 
-static const struct group_desc *find_group(unsigned int id)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(groups); i++)
-		if (groups[i].id == id)
-			return &groups[i];
-	return NULL;
-}
-
 size_t ike_dh_len(unsigned int group)
 {
-	const struct group_desc *g = find_group(group);
+	const struct ike_alg_group *g = ike_alg_group_by_id(group);
 
 	return g ? g->len : 0;
 }
@@ -278,7 +228,7 @@ void ike_dh_free(struct ike_dh *dh)
 /* Allocate and, if x is NULL, draw a random private exponent; then g^x. */
 static struct ike_dh *dh_make(unsigned int group, const uint8_t *x, size_t xlen)
 {
-	const struct group_desc *g = find_group(group);
+	const struct ike_alg_group *g = ike_alg_group_by_id(group);
 	struct ike_dh *dh;
 	BIGNUM *two = NULL;
 	BN_CTX *ctx = NULL;

@@ -2,17 +2,23 @@
 /* Phase-1 and phase-2 proposal selection; see proposal.h. */
 #include <string.h>
 
+#include "algs.h"
 #include "crypto.h"
 #include "proposal.h"
 
 static bool group_is_legacy(uint16_t group)
 {
-	return group == IKE_GROUP_MODP768;
+	const struct ike_alg_group *g = ike_alg_group_by_id(group);
+
+	return g && g->legacy;
 }
 
 bool ike_p1_policy_is_legacy(const struct ike_p1_policy *p)
 {
-	return p->enc == IKE_ENC_DES || p->hash == IKE_HASH_MD5 || group_is_legacy(p->group);
+	const struct ike_alg_enc *e = ike_alg_enc_by_id(p->enc, p->keybits);
+	const struct ike_alg_hash *h = ike_alg_hash_by_id(p->hash);
+
+	return (e && e->legacy) || (h && h->legacy) || group_is_legacy(p->group);
 }
 
 /* A policy we can actually run: known algorithms, an authentication we do. */
@@ -99,22 +105,10 @@ int ike_p1_select(const struct ike_p1_policy *pol, size_t npol, bool legacy,
 
 bool ike_p2_transform_is_legacy(const struct ike_p2_transform *t)
 {
-	return t->esp == ESP_DES || t->auth == IPSEC_AUTH_HMAC_MD5;
-}
+	const struct ike_alg_esp *e = ike_alg_esp_by_id(t->esp, t->keybits);
+	const struct ike_alg_esp_auth *a = ike_alg_esp_auth_by_id(t->auth);
 
-static bool esp_is_aes(uint8_t id)
-{
-	return id == ESP_AES_CBC || id == ESP_AES_GCM_8 || id == ESP_AES_GCM_12 ||
-	       id == ESP_AES_GCM_16;
-}
-
-static int esp_fixed_bytes(uint8_t id)
-{
-	switch (id) {
-	case ESP_DES:	return 8;
-	case ESP_3DES:	return 24;
-	}
-	return 0;
+	return (e && e->legacy) || (a && a->legacy);
 }
 
 /*
@@ -145,12 +139,15 @@ static bool p2_matches(const struct ike_p2_policy *pol, const struct ike_p2_tran
 		       const struct isakmp_transform *t, const struct ipsec_attrs *a,
 		       size_t ke_len)
 {
+	const struct ike_alg_esp *e;
+
 	if (a->unknown || a->key_rounds)
 		return false;
 	if (t->id != ts->esp || a->auth != ts->auth)
 		return false;
-	if (!keylen_matches(esp_is_aes(ts->esp), a->keylen, ts->keybits,
-			    esp_fixed_bytes(ts->esp)))
+	e = ike_alg_esp_by_id(ts->esp, ts->keybits);
+	if (!e || !keylen_matches(e->keybits != 0, a->keylen, ts->keybits,
+				  e->keybits ? 0 : e->key_len))
 		return false;
 	return encap_matches(a->encap, pol->natt) && pfs_matches(pol, a->group, ke_len);
 }
@@ -237,39 +234,13 @@ int ike_p2_select(const struct ike_p2_policy *pol, const struct isakmp_sa *sa, s
 int ike_esp_key_sizes(uint8_t esp, uint16_t keybits, uint16_t auth, size_t *enc_len,
 		      size_t *auth_len)
 {
-	bool aead = false;
+	const struct ike_alg_esp *e = ike_alg_esp_by_id(esp, keybits);
+	const struct ike_alg_esp_auth *a = ike_alg_esp_auth_by_id(auth);
 
-	switch (esp) {
-	case ESP_DES:
-	case ESP_3DES:
-		if (keybits && keybits != esp_fixed_bytes(esp) * 8)
-			return -1;
-		*enc_len = esp_fixed_bytes(esp);
-		break;
-	case ESP_AES_CBC:
-	case ESP_AES_GCM_8:
-	case ESP_AES_GCM_12:
-	case ESP_AES_GCM_16:
-		if (keybits != 128 && keybits != 192 && keybits != 256)
-			return -1;
-		aead = esp != ESP_AES_CBC;
-		*enc_len = keybits / 8 + (aead ? 4 : 0);
-		break;
-	default:
-		return -1;
-	}
 	/* combined-mode ciphers authenticate themselves: no auth algorithm */
-	if (aead != (auth == IPSEC_AUTH_NONE))
+	if (!e || (e->aead ? auth != IPSEC_AUTH_NONE : !a))
 		return -1;
-	switch (auth) {
-	case IPSEC_AUTH_NONE:		*auth_len = 0; break;
-	case IPSEC_AUTH_HMAC_MD5:	*auth_len = 16; break;
-	case IPSEC_AUTH_HMAC_SHA1:	*auth_len = 20; break;
-	case IPSEC_AUTH_HMAC_SHA2_256:	*auth_len = 32; break;
-	case IPSEC_AUTH_HMAC_SHA2_384:	*auth_len = 48; break;
-	case IPSEC_AUTH_HMAC_SHA2_512:	*auth_len = 64; break;
-	default:
-		return -1;
-	}
+	*enc_len = e->key_len;
+	*auth_len = a ? a->key_len : 0;
 	return 0;
 }

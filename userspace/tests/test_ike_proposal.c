@@ -130,7 +130,10 @@ static void test_p1_policy_priority_wins(void **state)
 	assert_int_equal(ike_p1_select(pol_modern, 3, false, &o1.sa, &c), IKE_SEL_OK);
 	assert_int_equal(c.trans, 1);
 	assert_ptr_equal(c.policy, &pol_modern[1]);
+	/* 3DES is legacy */
 	assert_int_equal(ike_p1_select(rev, 2, false, &o1.sa, &c), IKE_SEL_OK);
+	assert_int_equal(c.trans, 1);
+	assert_int_equal(ike_p1_select(rev, 2, true, &o1.sa, &c), IKE_SEL_OK);
 	assert_int_equal(c.trans, 0);
 	assert_ptr_equal(c.policy, &rev[0]);
 }
@@ -172,15 +175,15 @@ static void test_p1_vpnc_xauth_then_psk(void **state)
 					t[n++] = x;
 				}
 	p1_offer(&o1, t, 24);
-	/* plain PSK policy: the first PSK transform with 3DES/SHA1/modp1024 */
-	assert_int_equal(ike_p1_select(pol_modern, 3, false, &o1.sa, &c), IKE_SEL_OK);
+	/* plain PSK policy: the first PSK transform with 3DES/SHA1/modp1024 (legacy) */
+	assert_int_equal(ike_p1_select(pol_modern, 3, true, &o1.sa, &c), IKE_SEL_OK);
 	assert_ptr_equal(c.policy, &pol_modern[2]);
 	assert_int_equal(c.trans, 12 + 8);	/* PSK block, 3DES, SHA1, modp1024 */
 	assert_int_equal(c.attrs.auth, IKE_AUTH_PSK);
 	assert_int_equal(c.lifetime, 86400);
 	assert_true(c.notify_lifetime);		/* vpnc asks for 2147483 s */
 	/* XAUTH policy: the XAUTH twin */
-	assert_int_equal(ike_p1_select(xauth, 1, false, &o1.sa, &c), IKE_SEL_OK);
+	assert_int_equal(ike_p1_select(xauth, 1, true, &o1.sa, &c), IKE_SEL_OK);
 	assert_int_equal(c.trans, 8);
 	assert_int_equal(c.attrs.auth, IKE_AUTH_XAUTH_INIT_PSK);
 }
@@ -220,7 +223,7 @@ static void test_p1_fixed_key_lengths(void **state)
 
 	(void)state;
 	p1_offer(&o1, &ok, 1);
-	assert_int_equal(ike_p1_select(pol_modern, 3, false, &o1.sa, &c), IKE_SEL_OK);
+	assert_int_equal(ike_p1_select(pol_modern, 3, true, &o1.sa, &c), IKE_SEL_OK);
 	assert_ptr_equal(c.policy, &pol_modern[2]);
 	p1_offer(&o1, &bad, 1);
 	assert_int_equal(ike_p1_select(pol_modern, 3, false, &o1.sa, &c), IKE_SEL_NO_PROPOSAL);
@@ -628,7 +631,7 @@ static void test_p2_priority_and_key_lengths(void **state)
 		{ ESP_3DES, 0, IPSEC_AUTH_HMAC_SHA1 },
 		{ ESP_AES_CBC, 128, IPSEC_AUTH_HMAC_SHA1 },
 	};
-	struct ike_p2_policy p = { .ts = ts, .nts = 2 };
+	struct ike_p2_policy p = { .ts = ts, .nts = 2, .legacy = true };	/* 3DES */
 	struct ike_p2_choice c;
 
 	(void)state;
@@ -690,9 +693,11 @@ static void test_esp_key_sizes(void **state)
 		{ ESP_3DES, 192, IPSEC_AUTH_HMAC_SHA1, 0, 24, 20 },
 		{ ESP_AES_CBC, 128, IPSEC_AUTH_HMAC_SHA1, 0, 16, 20 },
 		{ ESP_AES_CBC, 256, IPSEC_AUTH_HMAC_SHA2_256, 0, 32, 32 },
-		{ ESP_AES_CBC, 192, IPSEC_AUTH_HMAC_SHA2_512, 0, 24, 64 },
+		{ ESP_AES_CBC, 192, IPSEC_AUTH_HMAC_SHA2_256, 0, 24, 32 },
+		{ ESP_AES_CBC, 192, IPSEC_AUTH_HMAC_SHA2_512, -1, 0, 0 },	/* not in espgw.ko */
 		{ ESP_AES_GCM_16, 128, IPSEC_AUTH_NONE, 0, 20, 0 },	/* key + salt */
-		{ ESP_AES_GCM_8, 256, IPSEC_AUTH_NONE, 0, 36, 0 },
+		{ ESP_AES_GCM_16, 256, IPSEC_AUTH_NONE, 0, 36, 0 },
+		{ ESP_AES_GCM_8, 256, IPSEC_AUTH_NONE, -1, 0, 0 },	/* 8-byte ICV: not done */
 		{ ESP_AES_CBC, 0, IPSEC_AUTH_HMAC_SHA1, -1, 0, 0 },	/* AES needs a length */
 		{ ESP_AES_CBC, 128, IPSEC_AUTH_NONE, -1, 0, 0 },	/* CBC needs integrity */
 		{ ESP_AES_GCM_16, 128, IPSEC_AUTH_HMAC_SHA1, -1, 0, 0 },
