@@ -571,3 +571,77 @@ int ike_natd_hash(unsigned int hash, const uint8_t *ckyi, const uint8_t *ckyr, c
 	in[3] = IKE_CHUNK(portb, 2);
 	return ike_hash(hash, in, 4, out);
 }
+
+/* ---- phase-2 messages ---- */
+
+void ike_p2_begin(struct isakmp_enc *enc, void *buf, size_t cap, const struct isakmp_hdr *h,
+		  const struct ike_p1_keys *k)
+{
+	static const uint8_t zero[IKE_MAX_HASH];
+
+	isakmp_enc_init(enc, buf, cap, h);
+	isakmp_put_data(enc, ISAKMP_NP_HASH, zero, k->prf_len);
+}
+
+/* The HASH a phase-2 message should carry; rest is what follows the HASH payload. */
+static int p2_hash(const struct ike_p1_keys *k, const struct ike_p2_hash *h, uint32_t msgid,
+		   struct ike_chunk rest, uint8_t *out)
+{
+	switch (h->kind) {
+	case IKE_P2_HASH1:
+		return ike_qm_hash1(k, msgid, rest, out);
+	case IKE_P2_HASH2:
+		return ike_qm_hash2(k, msgid, h->ni, rest, out);
+	case IKE_P2_HASH3:
+		return ike_qm_hash3(k, msgid, h->ni, h->nr, out);
+	}
+	return -1;
+}
+
+int ike_p2_seal(const struct ike_p1_keys *k, const uint8_t *p1_last, uint8_t *iv,
+		const struct ike_p2_hash *hash, uint8_t *msg, size_t len, size_t cap)
+{
+	size_t hoff = ISAKMP_HDR_LEN + ISAKMP_GEN_LEN;
+	uint32_t msgid;
+
+	if (len < hoff + k->prf_len || len > cap || msg[16] != ISAKMP_NP_HASH)
+		return ISAKMP_E_INVAL;
+	msgid = (uint32_t)msg[20] << 24 | (uint32_t)msg[21] << 16 | (uint32_t)msg[22] << 8 |
+		msg[23];
+	if (p1_last && ike_p2_iv(k, p1_last, msgid, iv))
+		return ISAKMP_E_CRYPTO;
+	if (p2_hash(k, hash, msgid, IKE_CHUNK(msg + hoff + k->prf_len, len - hoff - k->prf_len),
+		    msg + hoff))
+		return ISAKMP_E_CRYPTO;
+	return ike_msg_encrypt(k, iv, msg, len, cap);
+}
+
+int ike_p2_open(const struct ike_p1_keys *k, const uint8_t *p1_last, const uint8_t *iv,
+		uint8_t *iv_next, const struct ike_p2_hash *hash, struct isakmp_msg *m,
+		uint8_t *out, size_t cap)
+{
+	uint8_t scratch[IKE_MAX_BLOCK], want[IKE_MAX_HASH];
+	const uint8_t *h, *rest;
+	uint16_t hl;
+	size_t rl;
+	int ret;
+
+	if (p1_last) {
+		if (ike_p2_iv(k, p1_last, m->hdr.msgid, scratch))
+			return ISAKMP_E_CRYPTO;
+	} else {
+		memcpy(scratch, iv, sizeof(scratch));
+	}
+	ret = ike_msg_decrypt(k, scratch, m, out, cap);
+	if (ret)
+		return ret;
+	ret = isakmp_hashed(m, &h, &hl, &rest, &rl);
+	if (ret)
+		return ret;
+	if (hl != k->prf_len || p2_hash(k, hash, m->hdr.msgid, IKE_CHUNK(rest, rl), want) ||
+	    CRYPTO_memcmp(want, h, hl))
+		return ISAKMP_E_HASH;
+	if (iv_next)
+		memcpy(iv_next, scratch, sizeof(scratch));
+	return 0;
+}

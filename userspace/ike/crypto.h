@@ -177,4 +177,50 @@ struct isakmp_msg;
 int ike_msg_decrypt(const struct ike_p1_keys *k, uint8_t *iv, struct isakmp_msg *m, uint8_t *out,
 		    size_t cap);
 
+/*
+ * Phase-2 messages (Quick Mode, informational, Mode-Config transactions;
+ * RFC 2409 5.5 and 5.7): the first payload is a HASH over the message ID
+ * and what follows, and the body is encrypted with an IV of the exchange's
+ * own. Every exchange protects and opens its messages with these.
+ */
+enum ike_p2_hash_kind {
+	IKE_P2_HASH1,	/* prf(SKEYID_a, M-ID | rest): QM1, informational, transaction */
+	IKE_P2_HASH2,	/* prf(SKEYID_a, M-ID | Ni_b | rest): QM2 */
+	IKE_P2_HASH3,	/* prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b): QM3, nothing after it */
+};
+
+struct ike_p2_hash {
+	enum ike_p2_hash_kind kind;
+	struct ike_chunk ni, nr;	/* Ni_b (HASH2, HASH3), Nr_b (HASH3) */
+};
+
+#define IKE_P2_H1	((struct ike_p2_hash){ .kind = IKE_P2_HASH1 })
+
+struct isakmp_enc;
+struct isakmp_hdr;
+
+/* Start a phase-2 message in buf: the header, then a HASH placeholder of the prf's size. */
+void ike_p2_begin(struct isakmp_enc *enc, void *buf, size_t cap, const struct isakmp_hdr *h,
+		  const struct ike_p1_keys *k);
+/*
+ * Seal the message begun with ike_p2_begin() (len bytes): the HASH filled in,
+ * then encrypted. With p1_last (the last phase-1 block) the IV is that of a
+ * new exchange with the header's message ID, else iv continues an exchange's
+ * CBC chain; iv is left at the last ciphertext block either way. Returns the
+ * new length or a negative enum isakmp_err.
+ */
+int ike_p2_seal(const struct ike_p1_keys *k, const uint8_t *p1_last, uint8_t *iv,
+		const struct ike_p2_hash *hash, uint8_t *msg, size_t len, size_t cap);
+/*
+ * Open a received phase-2 message (isakmp_decode() said ISAKMP_ENCRYPTED):
+ * decrypt into out (cap bytes) from the IV of a new exchange (p1_last given)
+ * or from iv, decode, and verify the HASH. Nothing is changed unless it
+ * verifies: only then does iv_next (NULL: not wanted; may be iv) get the last
+ * ciphertext block, the next message's IV. Returns 0, ISAKMP_E_HASH when the
+ * HASH does not verify, or another negative enum isakmp_err.
+ */
+int ike_p2_open(const struct ike_p1_keys *k, const uint8_t *p1_last, const uint8_t *iv,
+		uint8_t *iv_next, const struct ike_p2_hash *hash, struct isakmp_msg *m,
+		uint8_t *out, size_t cap);
+
 #endif /* _ESPGW_CRYPTO_H_ */

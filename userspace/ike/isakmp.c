@@ -59,6 +59,7 @@ static const char *const err_names[] = {
 	[-ISAKMP_E_CRYPT_LEN] = "encrypted body is not whole cipher blocks",
 	[-ISAKMP_E_CRYPTO] = "cipher failure",
 	[-ISAKMP_E_HASH_FIRST] = "HASH is not the first payload",
+	[-ISAKMP_E_HASH] = "HASH does not verify",
 };
 
 const char *isakmp_strerror(int err)

@@ -403,7 +403,8 @@ enum isakmp_err {
 	ISAKMP_E_CRYPT_LEN = -40,		/* encrypted body empty or not whole blocks */
 	ISAKMP_E_CRYPTO = -41,			/* the cipher failed or is unavailable */
 	ISAKMP_E_HASH_FIRST = -42,		/* QM / informational without HASH first */
-	ISAKMP_E_LAST = ISAKMP_E_HASH_FIRST,
+	ISAKMP_E_HASH = -43,			/* the HASH does not verify */
+	ISAKMP_E_LAST = ISAKMP_E_HASH,
 	/* not an error: the header is fine, the payloads need decrypting first */
 	ISAKMP_ENCRYPTED = 1,
 };
