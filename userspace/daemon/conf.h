@@ -102,6 +102,17 @@ enum conf_modecfg {
 	CONF_MODECFG_RESPOND = 2,	/* "... respond"; both may be set */
 };
 
+/* "espgw limit WHAT N": the engine's caps (ike.h has what they mean); 0: the default */
+struct conf_limits {
+	unsigned int half_open;		/* half-open */
+	unsigned int half_open_per_peer;	/* half-open-per-peer */
+	unsigned int key_exch;		/* key-exchanges */
+	unsigned int sa_per_peer;	/* sa-per-peer */
+	unsigned int sa_per_id;		/* sa-per-identity */
+	unsigned int sa;		/* sa */
+	unsigned int child;		/* ipsec-sa-per-isakmp-sa */
+};
+
 struct conf {
 	/* "espgw legacy" (espgw's own line): allow DES, 3DES, MD5, group 1; warn loudly */
 	bool legacy;
@@ -131,6 +142,7 @@ struct conf {
 	/* "crypto isakmp keepalive SECONDS [RETRY]": DPD (RFC 3706); 0 off */
 	unsigned int dpd_sec, dpd_retry;
 	char crypto_map[CONF_NAME_MAX];
+	struct conf_limits limits;
 	/* what conf_warning() returns: NUL-separated messages, heap, freed by conf_free() */
 	char *warnings;
 	size_t warnings_len;

@@ -36,16 +36,67 @@ unsigned int ike_timer(struct ike_engine *e, uint64_t now);
 /* The kernel reported an SA's lifetime expiry. */
 void ike_kernel_expire(struct ike_engine *e, const struct espgw_sa *sa);
 
-/* 'espgw ike show': like 'show crypto isakmp sa' (json: one object). */
-void ike_show(struct ike_engine *e, FILE *f, bool json, uint64_t now);
+/* One ISAKMP SA as 'espgw ike show' shows it ('show crypto isakmp sa'). */
+struct ike_sa_info {
+	struct sockaddr_in local, peer;
+	const char *state;		/* MM_KEY_EXCH, QM_IDLE */
+	unsigned int conn_id;
+	long lifetime_left;		/* seconds; 0 before phase 1 is done */
+	uint16_t enc, keybits, hash, group;
+	unsigned int ipsec_sa_pairs;
+	uint32_t lease;			/* host order, 0: none */
+};
+
+/* Every ISAKMP SA past its first exchange, newest first. */
+void ike_list(struct ike_engine *e, uint64_t now,
+	      void (*cb)(void *arg, const struct ike_sa_info *info), void *arg);
+
+/* What the engine refused or dropped, and why ('espgw ike stats'). */
+struct ike_stats {
+	uint64_t datagrams;		/* received */
+	uint64_t malformed;		/* not ISAKMP, or a broken payload chain */
+	uint64_t no_sa;			/* for no ISAKMP SA we know */
+	uint64_t mm1;			/* Main Mode first messages answered */
+	uint64_t mm1_peer_quota;	/* dropped: their source has too many half-open */
+	uint64_t half_open_evicted;	/* unanswered half-open pushed out by newer ones */
+	uint64_t half_open_expired;	/* half-open that never finished in time */
+	uint64_t mm3_refused;		/* MM3 dropped: too many key exchanges in progress */
+	uint64_t auth_failed;		/* MM5 that did not authenticate */
+	uint64_t bad_hash;		/* phase-2 messages whose HASH did not verify */
+	uint64_t replays;		/* phase-2 messages with a message ID seen before */
+	uint64_t sa_peer_limit;		/* phase 1 refused: too many ISAKMP SAs from the address */
+	uint64_t sa_id_limit;		/* phase 1 refused: too many ISAKMP SAs of the identity */
+	uint64_t sa_limit;		/* phase 1 refused: the ISAKMP SA table is full */
+	uint64_t child_limit;		/* Quick Mode refused: too many IPsec SAs on one ISAKMP SA */
+	uint64_t spi_in_use;		/* Quick Mode refused: the peer's SPI is already in use */
+	uint64_t half_open;		/* now: unanswered MM1s held */
+	uint64_t key_exch;		/* now: phase 1 past MM3, not yet authenticated */
+	uint64_t isakmp_sas;		/* now: established */
+	uint64_t ipsec_sa_pairs;	/* now */
+};
+
+void ike_get_stats(struct ike_engine *e, struct ike_stats *st);
 /* 'espgw pool show': like 'show ip local pool', every pool and its leases (json: an array). */
 void ike_pool_show(struct ike_engine *e, FILE *f, bool json, uint64_t now);
 /* 'espgw ike clear': delete every ISAKMP SA and its IPsec SAs. Returns how many. */
 unsigned int ike_clear(struct ike_engine *e);
 
-/* Limits */
-#define IKE_HALF_OPEN_MAX	1024	/* phase-1 exchanges not yet authenticated */
+/*
+ * Limits, each overridden by an 'espgw limit' line (conf.h) when set. A
+ * half-open exchange is one that has only answered MM1: it costs little
+ * and proves nothing (the source may be spoofed), so when the table is
+ * full the oldest one makes room. Past MM3 the peer has shown it receives
+ * at its address; those are capped per address with its other ISAKMP SAs.
+ */
+#define IKE_HALF_OPEN_MAX	8192	/* unanswered MM1s held, oldest evicted beyond */
+#define IKE_HALF_OPEN_PER_PEER	32	/* of those, from one address: more are dropped */
+#define IKE_KEY_EXCH_MAX	1024	/* past MM3, not yet authenticated: more MM3s dropped */
+#define IKE_SA_PER_PEER		64	/* ISAKMP SAs from one outside address */
+#define IKE_SA_PER_ID		64	/* ISAKMP SAs of one phase-1 identity */
+#define IKE_SA_MAX		100000	/* ISAKMP SAs in all */
+#define IKE_CHILD_MAX		16	/* IPsec SA pairs under one ISAKMP SA */
 #define IKE_HALF_OPEN_TIMEOUT	30	/* seconds to finish Main Mode */
 #define IKE_QM_RETRANSMITS	3	/* QM2 resent 2, 6 and 14 s after it was first sent */
+#define IKE_MSGIDS		128	/* message IDs remembered per ISAKMP SA, against replays */
 
 #endif /* _ESPGW_IKE_H_ */

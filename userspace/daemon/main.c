@@ -21,6 +21,7 @@
 
 #include "conf.h"
 #include "crypto.h"
+#include "ctlcmd.h"
 #include "ike.h"
 #include "kernel.h"
 #include "log.h"
@@ -172,18 +173,7 @@ static void ctl_serve(int lfd, struct ike_engine *e)
 	}
 	if (n > 0 && cmd[n - 1] == '\n')
 		cmd[n - 1] = '\0';
-	if (!strcmp(cmd, "show"))
-		ike_show(e, f, false, now_sec());
-	else if (!strcmp(cmd, "show json"))
-		ike_show(e, f, true, now_sec());
-	else if (!strcmp(cmd, "clear"))
-		fprintf(f, "cleared %u ISAKMP SAs\n", ike_clear(e));
-	else if (!strcmp(cmd, "pool show"))
-		ike_pool_show(e, f, false, now_sec());
-	else if (!strcmp(cmd, "pool show json"))
-		ike_pool_show(e, f, true, now_sec());
-	else
-		fprintf(f, "error: unknown command '%s'\n", cmd);
+	ctl_command(e, cmd, f, now_sec());
 	fclose(f);
 }
 

@@ -80,23 +80,21 @@ static void put_group(struct isakmp_enc *enc, const struct conf_group *g)
 
 /*
  * HDR*, HASH, ATTR(type, ident: ADDR, NETMASK, then the group's attributes)
- * encrypted from iv (left at the last ciphertext block). Returns the length
- * or a negative error.
+ * sealed (p1_last: a new exchange's IV, else iv's chain; iv is left at the
+ * last block). Returns the length or a negative error.
  */
-static int build(const struct modecfg_io *io, uint32_t msgid, uint8_t *iv, uint8_t type,
-		 uint16_t ident, uint32_t addr, uint8_t *buf, size_t cap)
+static int build(const struct modecfg_io *io, uint32_t msgid, const uint8_t *p1_last,
+		 uint8_t *iv, uint8_t type, uint16_t ident, uint32_t addr, uint8_t *buf,
+		 size_t cap)
 {
 	struct isakmp_hdr h = { .exch = ISAKMP_EXCH_TRANSACTION, .msgid = msgid };
-	size_t hoff = ISAKMP_HDR_LEN + ISAKMP_GEN_LEN, hl = io->keys->prf_len;
-	uint8_t zero[IKE_MAX_HASH] = { 0 };
 	uint32_t a = htonl(addr), msk = 0xffffffff;	/* one host, as Apple recommends */
 	struct isakmp_enc enc;
 	int len;
 
 	memcpy(h.icookie, io->ci, ISAKMP_COOKIE_LEN);
 	memcpy(h.rcookie, io->cr, ISAKMP_COOKIE_LEN);
-	isakmp_enc_init(&enc, buf, cap, &h);
-	isakmp_put_data(&enc, ISAKMP_NP_HASH, zero, hl);
+	ike_p2_begin(&enc, buf, cap, &h, io->keys);
 	isakmp_put_modecfg_begin(&enc, type, ident);
 	isakmp_put_attr_tlv(&enc, MODECFG_INTERNAL_IP4_ADDRESS, &a, 4);
 	isakmp_put_attr_tlv(&enc, MODECFG_INTERNAL_IP4_NETMASK, &msk, 4);
@@ -105,26 +103,18 @@ static int build(const struct modecfg_io *io, uint32_t msgid, uint8_t *iv, uint8
 	len = isakmp_enc_finish(&enc);
 	if (len <= 0)
 		return len < 0 ? len : -EINVAL;
-	if (ike_qm_hash1(io->keys, msgid, IKE_CHUNK(buf + hoff + hl, len - hoff - hl), buf + hoff))
-		return -EINVAL;
-	return ike_msg_encrypt(io->keys, iv, buf, len, cap);
+	return ike_p2_seal(io->keys, p1_last, iv, &IKE_P2_H1, buf, (size_t)len, cap);
 }
 
-/* Decrypt from iv, verify HASH(1), decode the ATTR payload. */
-static int open_msg(const struct modecfg_io *io, struct isakmp_msg *m, uint8_t *iv,
-		    uint8_t *plain, size_t cap, struct isakmp_modecfg *c)
+/* Open (decrypt, verify HASH(1)) from the chain iv or a new exchange's IV; decode ATTR. */
+static int open_msg(const struct modecfg_io *io, struct isakmp_msg *m, const uint8_t *p1_last,
+		    const uint8_t *iv, uint8_t *iv_next, uint8_t *plain, size_t cap,
+		    struct isakmp_modecfg *c)
 {
 	const struct isakmp_payload *pl;
-	uint8_t want[IKE_MAX_HASH];
-	const uint8_t *hash, *rest;
 	unsigned int i = 0;
-	uint16_t hl;
-	size_t rl;
 
-	if (ike_msg_decrypt(io->keys, iv, m, plain, cap) ||
-	    isakmp_hashed(m, &hash, &hl, &rest, &rl) || hl != io->keys->prf_len ||
-	    ike_qm_hash1(io->keys, m->hdr.msgid, IKE_CHUNK(rest, rl), want) ||
-	    CRYPTO_memcmp(want, hash, hl))
+	if (ike_p2_open(io->keys, p1_last, iv, iv_next, &IKE_P2_H1, m, plain, cap))
 		return -1;
 	pl = isakmp_find(m, ISAKMP_NP_ATTR, &i);
 	if (!pl || isakmp_decode_modecfg(pl, c))
@@ -181,9 +171,8 @@ int modecfg_push(struct modecfg_io *io)
 	RAND_bytes((unsigned char *)&msgid, sizeof(msgid));
 	RAND_bytes((unsigned char *)&ident, sizeof(ident));
 	msgid |= 1;
-	if (ike_p2_iv(io->keys, io->p1_last, msgid, iv))
-		return -1;
-	len = build(io, msgid, iv, MODECFG_SET, ident, st->lease, st->set_msg, MODECFG_MSG_MAX);
+	len = build(io, msgid, io->p1_last, iv, MODECFG_SET, ident, st->lease, st->set_msg,
+		    MODECFG_MSG_MAX);
 	if (len <= 0) {
 		log_msg(LOG_ERR, "ISAKMP (%u): cannot build Mode-Config SET", io->conn_id);
 		return -1;
@@ -210,10 +199,8 @@ static void ack(struct modecfg_io *io, struct isakmp_msg *m)
 	int ok;
 
 	/* the ACK continues the SET's CBC chain; accept a fresh IV as well */
-	memcpy(iv, st->set_iv, sizeof(iv));
-	ok = !open_msg(io, m, iv, plain, sizeof(plain), &c);
-	if (!ok && !ike_p2_iv(io->keys, io->p1_last, m->hdr.msgid, iv))
-		ok = !open_msg(io, m, iv, plain, sizeof(plain), &c);
+	ok = !open_msg(io, m, NULL, st->set_iv, iv, plain, sizeof(plain), &c) ||
+	     !open_msg(io, m, io->p1_last, NULL, iv, plain, sizeof(plain), &c);
 	if (!ok || c.type != MODECFG_ACK || c.ident != st->set_ident) {
 		log_ratelimited("ISAKMP (%u): Mode-Config answer to SET from %s does not verify "
 				"or is not its ACK", io->conn_id, peer_str(io, p));
@@ -244,12 +231,15 @@ int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m)
 		ack(io, m);
 		return 0;
 	}
-	if (ike_p2_iv(io->keys, io->p1_last, m->hdr.msgid, iv) ||
-	    open_msg(io, m, iv, plain, sizeof(plain), &c)) {
+	if (open_msg(io, m, io->p1_last, NULL, iv, plain, sizeof(plain), &c)) {
 		log_ratelimited("ISAKMP (%u): Mode-Config message from %s does not verify",
 				io->conn_id, peer_str(io, p));
 		return 0;
 	}
+	/* a REQUEST again (its REPLY was lost) is answered again; any other repeat is a replay */
+	if (!(c.type == MODECFG_REQUEST && m->hdr.msgid == io->st->req_msgid) &&
+	    !io->fresh(io, m->hdr.msgid))
+		return 0;
 	if (c.type != MODECFG_REQUEST) {
 		log_ratelimited("ISAKMP (%u): Mode-Config %s from %s ignored", io->conn_id,
 				type_name(c.type), peer_str(io, p));
@@ -259,7 +249,9 @@ int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m)
 	if (ret)
 		return ret == -ENOSPC ? ret : 0;
 	/* the REPLY: same message ID and identifier, the REQUEST's CBC chain */
-	len = build(io, m->hdr.msgid, iv, MODECFG_REPLY, c.ident, io->st->lease, buf, sizeof(buf));
+	len = build(io, m->hdr.msgid, NULL, iv, MODECFG_REPLY, c.ident, io->st->lease, buf,
+		    sizeof(buf));
+	io->st->req_msgid = m->hdr.msgid;
 	if (len <= 0) {
 		log_msg(LOG_ERR, "ISAKMP (%u): cannot build Mode-Config REPLY", io->conn_id);
 		return 0;

@@ -38,6 +38,7 @@
 /* Mode-Config state of one ISAKMP SA (embedded in it). */
 struct modecfg_sa {
 	uint32_t lease;			/* host order; 0: none */
+	uint32_t req_msgid;		/* the last REQUEST answered, for its retransmissions */
 	/* our SET until it is acknowledged */
 	uint32_t set_msgid;		/* 0: none outstanding */
 	uint16_t set_ident;
@@ -51,6 +52,8 @@ struct modecfg_sa {
 
 struct modecfg_io;
 typedef void (*modecfg_send_fn)(const struct modecfg_io *io, const void *buf, size_t len);
+/* A message verified: is its ID new (then remembered), or a replay to drop? */
+typedef bool (*modecfg_fresh_fn)(const struct modecfg_io *io, uint32_t msgid);
 
 /* What Mode-Config uses of an ISAKMP SA and the engine, filled in by ike.c. */
 struct modecfg_io {
@@ -65,7 +68,8 @@ struct modecfg_io {
 	struct pool_key key;		/* the client, for its lease */
 	uint64_t now;
 	modecfg_send_fn send;
-	void *e, *sa;			/* for send */
+	modecfg_fresh_fn fresh;
+	void *e, *sa;			/* for send and fresh */
 };
 
 /*
@@ -76,7 +80,9 @@ struct modecfg_io {
 int modecfg_push(struct modecfg_io *io);
 /*
  * A transaction exchange message from the client: REQUEST (answered with
- * REPLY) or ACK. -ENOSPC as for modecfg_push(), else 0 (problems logged).
+ * REPLY) or ACK. Acted on only when its HASH verifies and io->fresh() says
+ * its message ID is new; a retransmitted REQUEST (the same message ID) gets
+ * the REPLY again. -ENOSPC as for modecfg_push(), else 0 (problems logged).
  */
 int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m);
 /* Retransmit an unacknowledged SET (after 2, 6, 14 s), then give up. */

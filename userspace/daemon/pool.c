@@ -59,7 +59,9 @@ const char *pool_name(const struct pool *p)
 static bool key_eq(const struct pool_key *a, const struct pool_key *b)
 {
 	return a->id_type == b->id_type && a->id_len == b->id_len &&
-	       !memcmp(a->id, b->id, a->id_len) && a->addr == b->addr && a->port == b->port;
+	       !memcmp(a->id, b->id, a->id_len) &&
+	       !memcmp(a->id_digest, b->id_digest, sizeof(a->id_digest)) &&
+	       a->addr == b->addr && a->port == b->port;
 }
 
 /* Drop leases whose grace period is over. */

@@ -3,8 +3,8 @@
  * Address pools ("ip local pool NAME FIRST [LAST]"): leases of inside
  * addresses to remote-access clients, for Mode-Config.
  *
- * A lease is keyed by the client's phase-1 identity (ID type and data) and
- * its outside address and port (the NAT mapping), so the same client
+ * A lease is keyed by the client's phase-1 identity (ID type and data, all
+ * of it) and its outside address and port (the NAT mapping), so the same client
  * re-authenticating gets the same address and two clients never share one.
  * Each ISAKMP SA holding the lease counts as a reference; when the last one
  * goes the lease is kept for a grace period, during which only the same
@@ -25,7 +25,8 @@
 struct pool_key {
 	uint8_t id_type;
 	uint16_t id_len;
-	uint8_t id[POOL_ID_MAX];
+	uint8_t id[POOL_ID_MAX];	/* for people: the identity, truncated */
+	uint8_t id_digest[20];		/* SHA-1 of type and the whole identity: what matches */
 	uint32_t addr;		/* outside address, network order */
 	uint16_t port;		/* outside port, network order */
 };

@@ -114,6 +114,12 @@ void jw_bool(struct jw *w, const char *key, bool val)
 	fputs(val ? "true" : "false", w->f);
 }
 
+void jw_null(struct jw *w, const char *key)
+{
+	prefix(w, key);
+	fputs("null", w->f);
+}
+
 void jw_end(struct jw *w)
 {
 	fputc('\n', w->f);

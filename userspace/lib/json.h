@@ -25,6 +25,7 @@ void jw_str(struct jw *w, const char *key, const char *val);
 void jw_uint(struct jw *w, const char *key, uint64_t val);
 void jw_int(struct jw *w, const char *key, int64_t val);
 void jw_bool(struct jw *w, const char *key, bool val);
+void jw_null(struct jw *w, const char *key);
 /* ends the document with a newline */
 void jw_end(struct jw *w);
 

@@ -119,10 +119,17 @@ static void test_mm1_answer_and_retransmit(void **state)
 	conf_free(&conf);
 }
 
-static void test_half_open_cap(void **state)
+/*
+ * A flood of fresh MM1s from one address (no spoofing; about what 35 packets/s
+ * for 30 s make) used to fill the half-open table and lock every other client
+ * out. Now that address gets its quota and the rest of its MM1s are dropped
+ * before any work, counted; another client is still answered.
+ */
+static void test_half_open_flood_one_address(void **state)
 {
-	struct sockaddr_in local, peer;
+	struct sockaddr_in local, peer, other;
 	struct capture cap = { 0 };
+	struct ike_stats st;
 	struct ike_engine *e;
 	struct conf conf;
 	uint8_t msg[2048];
@@ -133,18 +140,61 @@ static void test_half_open_cap(void **state)
 	assert_int_equal(conf_parse("t.conf", conf_text, &conf, err, sizeof(err)), 0);
 	e = ike_engine_new(&conf, NULL, capture_send, &cap);
 	addrs(&local, &peer, 0xc6336400);
+	addrs(&local, &other, 0xc6336401);
 	memcpy(msg, mm1, mm1_len);
-	/* a flood of fresh exchanges, each with its own initiator cookie */
-	for (i = 0; i < IKE_HALF_OPEN_MAX + 100; i++) {
-		memcpy(msg, &i, sizeof(i));
+	for (i = 0; i < 1024 + 100; i++) {
+		memcpy(msg, &i, sizeof(i));		/* a fresh initiator cookie each */
 		ike_input(e, msg, mm1_len, &local, &peer, 200);
 	}
-	assert_int_equal(cap.n, IKE_HALF_OPEN_MAX);
+	assert_int_equal(cap.n, IKE_HALF_OPEN_PER_PEER);
+	ike_get_stats(e, &st);
+	assert_int_equal(st.mm1_peer_quota, 1024 + 100 - IKE_HALF_OPEN_PER_PEER);
+	assert_int_equal(st.half_open, IKE_HALF_OPEN_PER_PEER);
+	/* someone else is not locked out */
+	memcpy(msg, &i, sizeof(i));
+	ike_input(e, msg, mm1_len, &local, &other, 201);
+	assert_int_equal(cap.n, IKE_HALF_OPEN_PER_PEER + 1);
 	/* they time out and make room again */
 	ike_timer(e, 200 + IKE_HALF_OPEN_TIMEOUT);
+	ike_get_stats(e, &st);
+	assert_int_equal(st.half_open_expired, IKE_HALF_OPEN_PER_PEER);
+	i++;
 	memcpy(msg, &i, sizeof(i));
 	ike_input(e, msg, mm1_len, &local, &peer, 200 + IKE_HALF_OPEN_TIMEOUT);
-	assert_int_equal(cap.n, IKE_HALF_OPEN_MAX + 1);
+	assert_int_equal(cap.n, IKE_HALF_OPEN_PER_PEER + 2);
+	ike_engine_free(e);
+	conf_free(&conf);
+}
+
+/*
+ * A spoofed flood (a new source address each time): every MM1 is answered,
+ * the oldest unanswered exchanges make room, and memory stays bounded by
+ * the table's size.
+ */
+static void test_half_open_flood_spoofed(void **state)
+{
+	struct sockaddr_in local, peer;
+	struct capture cap = { 0 };
+	struct ike_stats st;
+	struct ike_engine *e;
+	struct conf conf;
+	uint8_t msg[2048];
+	unsigned int i;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(conf_parse("t.conf", conf_text, &conf, err, sizeof(err)), 0);
+	e = ike_engine_new(&conf, NULL, capture_send, &cap);
+	memcpy(msg, mm1, mm1_len);
+	for (i = 0; i < IKE_HALF_OPEN_MAX + 100; i++) {
+		addrs(&local, &peer, 0x0a000000 + i);
+		memcpy(msg, &i, sizeof(i));
+		ike_input(e, msg, mm1_len, &local, &peer, 300);
+	}
+	assert_int_equal(cap.n, IKE_HALF_OPEN_MAX + 100);
+	ike_get_stats(e, &st);
+	assert_int_equal(st.half_open, IKE_HALF_OPEN_MAX);
+	assert_int_equal(st.half_open_evicted, 100);
 	ike_engine_free(e);
 	conf_free(&conf);
 }
@@ -177,7 +227,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mm1_answer_and_retransmit),
-		cmocka_unit_test(test_half_open_cap),
+		cmocka_unit_test(test_half_open_flood_one_address),
+		cmocka_unit_test(test_half_open_flood_spoofed),
 		cmocka_unit_test(test_malformed_dropped),
 	};
 
