@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IKEv1 crypto: published test vectors (RFC 2202, RFC 4231, FIPS 81,
- * NIST SP 800-38A) and known answers for the RFC 2409 derivations.
+ * NIST SP 800-38A) and known answers for the RFC 2409 derivations; the
+ * phase-2 protection (ike_p2_seal/open) against those primitives.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1300,6 +1301,214 @@ static void test_msg_crypt_rejects(void **state)
 	assert_true(ike_msg_decrypt(&k, iv, &m, out, sizeof(out)) < 0);
 }
 
+/* ---- phase-2 protection: ike_p2_begin / ike_p2_seal / ike_p2_open ---- */
+
+#define P2_MSGID	0x11223344
+
+static const struct ike_p2_hash p2_kinds[] = {
+	IKE_P2_H1,
+	{ .kind = IKE_P2_HASH2, .ni = { ni, sizeof(ni) } },
+	{ .kind = IKE_P2_HASH3, .ni = { ni, sizeof(ni) }, .nr = { nr, sizeof(nr) } },
+};
+
+/*
+ * HDR*, HASH, N(INITIAL-CONTACT with data) (HASH3: the HASH alone), sealed
+ * from p1_last (a new exchange) or from iv.
+ */
+static int p2_sealed(const struct ike_p1_keys *k, const uint8_t *p1_last, uint8_t *iv,
+		     const struct ike_p2_hash *hash, uint8_t *msg, size_t cap)
+{
+	static const struct isakmp_hdr h = {
+		.icookie = { 1, 2, 3, 4, 5, 6, 7, 8 },
+		.rcookie = { 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18 },
+		.exch = ISAKMP_EXCH_QUICK,
+		.msgid = P2_MSGID,
+	};
+	struct isakmp_enc e;
+	int len;
+
+	ike_p2_begin(&e, msg, cap, &h, k);
+	if (hash->kind != IKE_P2_HASH3)
+		isakmp_put_notify(&e, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ISAKMP,
+				  ISAKMP_N_INITIAL_CONTACT, ckyi, 8, "some data", 9);
+	len = isakmp_enc_finish(&e);
+	assert_true(len > 0);
+	return ike_p2_seal(k, p1_last, iv, hash, msg, (size_t)len, cap);
+}
+
+/* What the primitives say the HASH of a decrypted message is. */
+static void p2_want(const struct ike_p1_keys *k, const struct ike_p2_hash *kind,
+		    struct ike_chunk rest, uint8_t *want)
+{
+	switch (kind->kind) {
+	case IKE_P2_HASH1:
+		assert_int_equal(ike_qm_hash1(k, P2_MSGID, rest, want), 0);
+		break;
+	case IKE_P2_HASH2:
+		assert_int_equal(ike_qm_hash2(k, P2_MSGID, kind->ni, rest, want), 0);
+		break;
+	case IKE_P2_HASH3:
+		assert_int_equal(rest.len, 0);
+		assert_int_equal(ike_qm_hash3(k, P2_MSGID, kind->ni, kind->nr, want), 0);
+		break;
+	}
+}
+
+/* Open msg expecting failure: err (0: any error); iv_next must stay as it was. */
+static int p2_refused(const struct ike_p1_keys *k, const uint8_t *p1_last,
+		       const struct ike_p2_hash *kind, const uint8_t *msg, size_t len, int err)
+{
+	uint8_t ivn[IKE_MAX_BLOCK], before[IKE_MAX_BLOCK], out[256];
+	struct isakmp_msg m;
+	int ret;
+
+	memset(ivn, 0xa5, sizeof(ivn));
+	memcpy(before, ivn, sizeof(ivn));
+	assert_int_equal(isakmp_decode(msg, len, &m), ISAKMP_ENCRYPTED);
+	ret = ike_p2_open(k, p1_last, NULL, ivn, kind, &m, out, sizeof(out));
+	if (err)
+		assert_int_equal(ret, err);
+	else
+		assert_true(ret < 0);
+	assert_memory_equal(ivn, before, sizeof(ivn));
+	return ret;
+}
+
+static void test_p2_seal_open_roundtrip(void **state)
+{
+	uint8_t msg[256], out[256], ivs[IKE_MAX_BLOCK], ivr[IKE_MAX_BLOCK], iv[IKE_MAX_BLOCK];
+	uint8_t want[IKE_MAX_HASH];
+	const uint8_t *hash, *rest;
+	struct ike_p1_keys k;
+	struct isakmp_msg m;
+	unsigned int i, j;
+	uint16_t hl;
+	size_t rl;
+	int len;
+
+	(void)state;
+	for (i = 0; i < sizeof(p1_kats) / sizeof(p1_kats[0]); i++) {
+		derive(&p1_kats[i], &k);
+		for (j = 0; j < sizeof(p2_kinds) / sizeof(p2_kinds[0]); j++) {
+			const struct ike_p2_hash *kind = &p2_kinds[j];
+
+			print_message("# %s HASH%u\n", p1_kats[i].name, j + 1);
+			/* a new exchange: the IV from the last phase-1 block and the M-ID */
+			len = p2_sealed(&k, last, ivs, kind, msg, sizeof(msg));
+			assert_true(len > ISAKMP_HDR_LEN);
+			assert_int_equal((len - ISAKMP_HDR_LEN) % k.block, 0);
+			assert_int_equal(isakmp_decode(msg, len, &m), ISAKMP_ENCRYPTED);
+			memset(ivr, 0xa5, sizeof(ivr));
+			assert_int_equal(ike_p2_open(&k, last, NULL, ivr, kind, &m, out,
+						     sizeof(out)), 0);
+			assert_int_equal(m.n, kind->kind == IKE_P2_HASH3 ? 1 : 2);
+			assert_int_equal(m.pl[0].type, ISAKMP_NP_HASH);
+			/* both ends at the last ciphertext block */
+			assert_memory_equal(ivr, ivs, k.block);
+			assert_memory_equal(ivr, msg + len - k.block, k.block);
+
+			/* the IV is RFC 2409 B's, the HASH the primitive's */
+			assert_int_equal(isakmp_decode(msg, len, &m), ISAKMP_ENCRYPTED);
+			assert_int_equal(ike_p2_iv(&k, last, P2_MSGID, iv), 0);
+			assert_int_equal(ike_msg_decrypt(&k, iv, &m, out, sizeof(out)), 0);
+			assert_int_equal(isakmp_hashed(&m, &hash, &hl, &rest, &rl), 0);
+			assert_int_equal(hl, k.prf_len);
+			p2_want(&k, kind, IKE_CHUNK(rest, rl), want);
+			assert_memory_equal(hash, want, hl);
+
+			/* the exchange goes on from iv; iv_next may be iv itself */
+			len = p2_sealed(&k, NULL, ivs, kind, msg, sizeof(msg));
+			assert_true(len > ISAKMP_HDR_LEN);
+			assert_int_equal(isakmp_decode(msg, len, &m), ISAKMP_ENCRYPTED);
+			assert_int_equal(ike_p2_open(&k, NULL, ivr, ivr, kind, &m, out,
+						     sizeof(out)), 0);
+			assert_memory_equal(ivr, ivs, k.block);
+			/* it is not the first message of an exchange */
+			p2_refused(&k, last, kind, msg, len, 0);
+		}
+	}
+}
+
+static void test_p2_open_rejects(void **state)
+{
+	uint8_t msg[256], bad[256], iv[IKE_MAX_BLOCK], other_last[16];
+	unsigned int i, j, nhash, ndecode;
+	struct ike_p1_keys k, wrong;
+	size_t off;
+	int len;
+
+	(void)state;
+	memset(other_last, 0x5c, sizeof(other_last));
+	for (i = 0; i < 2; i++) {		/* AES and 3DES blocks */
+		derive(&p1_kats[i], &k);
+		for (j = 0; j < sizeof(p2_kinds) / sizeof(p2_kinds[0]); j++) {
+			const struct ike_p2_hash *kind = &p2_kinds[j];
+
+			len = p2_sealed(&k, last, iv, kind, msg, sizeof(msg));
+			assert_true(len > ISAKMP_HDR_LEN);
+			/* one flipped bit anywhere in the ciphertext */
+			nhash = ndecode = 0;
+			for (off = ISAKMP_HDR_LEN; off < (size_t)len; off++) {
+				int ret;
+
+				memcpy(bad, msg, len);
+				bad[off] ^= 0x10;
+				ret = p2_refused(&k, last, kind, bad, len, 0);
+				/* the HASH or the decoder (garbled plaintext) says no */
+				assert_true(ret != ISAKMP_E_CRYPTO && ret != ISAKMP_E_INVAL);
+				if (ret == ISAKMP_E_HASH)
+					nhash++;
+				else
+					ndecode++;
+			}
+			print_message("# %s HASH%u: %u flips HASH, %u decode errors\n",
+				      p1_kats[i].name, j + 1, nhash, ndecode);
+			assert_true(nhash > 0);
+			/* the wrong authentication key: decrypts, does not verify */
+			wrong = k;
+			wrong.skeyid_a[0] ^= 1;
+			p2_refused(&wrong, last, kind, msg, len, ISAKMP_E_HASH);
+			/* the wrong encryption key, the wrong IV */
+			wrong = k;
+			wrong.key[0] ^= 0x80;	/* not a DES parity bit */
+			p2_refused(&wrong, last, kind, msg, len, 0);
+			p2_refused(&k, other_last, kind, msg, len, 0);
+			/* another HASH than the one sent */
+			p2_refused(&k, last, &p2_kinds[(j + 1) % 3], msg, len, ISAKMP_E_HASH);
+		}
+		/* HASH2 over another Ni */
+		len = p2_sealed(&k, last, iv, &p2_kinds[1], msg, sizeof(msg));
+		p2_refused(&k, last, &(struct ike_p2_hash){ .kind = IKE_P2_HASH2,
+			   .ni = { nr, sizeof(nr) } }, msg, len, ISAKMP_E_HASH);
+	}
+}
+
+/* Sealing refuses what is not a phase-2 message begun with ike_p2_begin(). */
+static void test_p2_seal_rejects(void **state)
+{
+	static const struct isakmp_hdr h = { .exch = ISAKMP_EXCH_INFO, .msgid = 1 };
+	uint8_t msg[128], iv[IKE_MAX_BLOCK];
+	struct ike_p1_keys k;
+	struct isakmp_enc e;
+	int len;
+
+	(void)state;
+	derive(&p1_kats[0], &k);
+	isakmp_enc_init(&e, msg, sizeof(msg), &h);
+	isakmp_put_data(&e, ISAKMP_NP_NONCE, ni, sizeof(ni));
+	len = isakmp_enc_finish(&e);
+	assert_int_equal(ike_p2_seal(&k, last, iv, &IKE_P2_H1, msg, len, sizeof(msg)),
+			 ISAKMP_E_INVAL);		/* no HASH first */
+	ike_p2_begin(&e, msg, sizeof(msg), &h, &k);
+	len = isakmp_enc_finish(&e);
+	assert_int_equal(ike_p2_seal(&k, last, iv, &IKE_P2_H1, msg, len - 1, sizeof(msg)),
+			 ISAKMP_E_INVAL);		/* shorter than its HASH */
+	assert_int_equal(ike_p2_seal(&k, last, iv, &IKE_P2_H1, msg, len, len - 1),
+			 ISAKMP_E_INVAL);		/* longer than the buffer */
+	assert_int_equal(ike_p2_seal(&k, last, iv, &IKE_P2_H1, msg, len, len + 7),
+			 ISAKMP_E_NO_SPACE);		/* no room for the padding */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1321,6 +1530,9 @@ int main(void)
 		cmocka_unit_test(test_p1_encrypt_roundtrip),
 		cmocka_unit_test(test_msg_encrypt_decrypt),
 		cmocka_unit_test(test_msg_crypt_rejects),
+		cmocka_unit_test(test_p2_seal_open_roundtrip),
+		cmocka_unit_test(test_p2_open_rejects),
+		cmocka_unit_test(test_p2_seal_rejects),
 	};
 
 	return cmocka_run_group_tests_name("ike_crypto", tests, setup, NULL);

@@ -5,33 +5,38 @@
  * answered with one transform, a retransmission gets the same answer byte for
  * byte, a flood of new exchanges stops at the half-open cap, and malformed
  * input is dropped without an answer.
+ *
+ * Then end to end against the library's initiator on the fake kernel
+ * (engine_harness.h): Main Mode, Mode-Config and Quick Mode up to the SAs and
+ * the policy in the kernel, with their keys; the client's DELETEs, ike_clear(),
+ * PFS, a pushed SET, a lost QM3, DPD both ways.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <arpa/inet.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
+#include "engine_harness.h"
 
-#include "conf.h"
 #include "crypto.h"
-#include "ike.h"
 #include "isakmp.h"
+#include "proposal.h"
 
-static const char *conf_text =
-	"crypto isakmp policy 10\n"
-	" encryption aes 128\n"
-	" hash sha\n"
-	" authentication pre-share\n"
-	" group 14\n"
-	"crypto isakmp key cisco123 address 0.0.0.0\n"
-	"crypto ipsec transform-set ts1 esp-aes 128 esp-sha-hmac\n"
-	"crypto dynamic-map dynmap 10\n"
-	" set transform-set ts1\n"
-	" set local-network 10.2.2.0 255.255.255.0\n"
-	"crypto map intmap 10 ipsec-isakmp dynamic dynmap\n";
+#define CONF_BASE \
+	"crypto isakmp policy 10\n" \
+	" encryption aes 128\n" \
+	" hash sha\n" \
+	" authentication pre-share\n" \
+	" group 14\n" \
+	"crypto isakmp key cisco123 address 0.0.0.0\n" \
+	"crypto ipsec transform-set ts1 esp-aes 128 esp-sha-hmac\n" \
+	"crypto dynamic-map dynmap 10\n" \
+	" set transform-set ts1\n" \
+	" set local-network 10.2.2.0 255.255.255.0\n" \
+	"crypto map intmap 10 ipsec-isakmp dynamic dynmap\n"
+
+static const char *conf_text = CONF_BASE;
+
+/* Mode-Config pull from a pool */
+#define CONF_PULL CONF_BASE \
+	"crypto isakmp client configuration address-pool local ourpool\n" \
+	"crypto map intmap client configuration address respond\n" \
+	"ip local pool ourpool 10.2.1.1 10.2.1.254\n"
 
 struct capture {
 	unsigned int n;
@@ -223,6 +228,246 @@ static void test_malformed_dropped(void **state)
 	conf_free(&conf);
 }
 
+/* ---- end to end, against the initiator ---- */
+
+/* The SA of spi at dst: the direction, the ends, and the KEYMAT the client derives too. */
+static const struct espgw_sa *check_sa(struct eh *h, uint32_t dst, uint32_t src, uint32_t spi,
+				       uint32_t dir)
+{
+	const struct ike_init_conf *c = &h->ini.conf;
+	const struct espgw_sa *sa = kernel_fake_sa(h->k, htonl(dst), spi);
+	uint8_t km[2 * ESPGW_KEY_MAX_LEN];
+	size_t elen, alen;
+
+	assert_non_null(sa);
+	assert_int_equal(sa->dir, dir);
+	assert_int_equal(sa->src, htonl(src));
+	assert_int_equal(ike_esp_key_sizes(c->esp, c->esp_keybits, c->esp_auth, &elen, &alen), 0);
+	assert_int_equal(sa->enc_key_len, elen);
+	assert_int_equal(sa->auth_key_len, alen);
+	assert_int_equal(ike_init_keymat(&h->ini, spi, km, elen + alen), 0);
+	assert_memory_equal(sa->enc_key, km, elen);
+	assert_memory_equal(sa->auth_key, km + elen, alen);
+	return sa;
+}
+
+/*
+ * The tunnel is up: exactly two SAs, inbound to the gateway with the SPI of
+ * QM2 and outbound to the client with ours, keyed as the client keys them;
+ * inbound traffic from the client's pool address to 10.2.2.0/24; one policy.
+ */
+static void check_tunnel(struct eh *h)
+{
+	const struct espgw_sa *in;
+
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	assert_int_equal(kernel_fake_npolicies(h->k), 1);
+	in = check_sa(h, EH_GW, EH_CLIENT, h->ini.spi_out, ESPGW_DIR_IN);
+	check_sa(h, EH_CLIENT, EH_GW, h->ini.spi_in, ESPGW_DIR_OUT);
+	assert_int_equal(in->sel.src, htonl(0x0a020200));
+	assert_int_equal(in->sel.src_len, 24);
+	assert_int_equal(in->sel.dst, h->ini.addr);
+	assert_int_equal(in->sel.dst_len, 32);
+}
+
+static void test_tunnel_step_by_step(void **state)
+{
+	struct eh *h = eh_new(CONF_PULL, NULL);
+	struct ike_init *c = &h->ini;
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+	uint32_t addr;
+
+	(void)state;
+	d = eh_ask(h, b, ike_init_mm1(c, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(d->to.sin_addr.s_addr, htonl(EH_CLIENT));
+	assert_int_equal(d->to.sin_port, htons(500));
+	assert_int_equal(ike_init_mm2(c, d->buf, d->len), 0);
+	d = eh_ask(h, b, ike_init_mm3(c, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(ike_init_mm4(c, d->buf, d->len), 0);
+	d = eh_ask(h, b, ike_init_mm5(c, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(ike_init_mm6(c, d->buf, d->len), 0);	/* HASH_R verified */
+	assert_true(c->established);
+	assert_non_null(strstr(eh_show(h), "QM_IDLE"));
+
+	d = eh_ask(h, b, ike_init_request(c, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(ike_init_reply(c, d->buf, d->len), 0);
+	addr = ntohl(c->addr);
+	assert_true(addr >= 0x0a020101 && addr <= 0x0a0201fe);	/* from ourpool */
+
+	d = eh_ask(h, b, ike_init_qm1(c, 0x12345678, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(ike_init_qm2(c, d->buf, d->len), 0);	/* HASH(2) verified */
+	assert_true(c->spi_out >= 256);
+	assert_int_equal(kernel_fake_nsas(h->k), 0);		/* not before QM3 */
+	assert_null(eh_ask(h, b, ike_init_qm3(c, b, sizeof(b))));
+	assert_int_equal(c->spi_in, 0x12345678);
+	check_tunnel(h);
+	eh_free(h);
+}
+
+/* The client deletes its ESP SA, then its ISAKMP SA. */
+static void test_client_deletes(void **state)
+{
+	struct eh *h = eh_new(CONF_PULL, NULL);
+	uint8_t b[IKE_INIT_MSG_MAX];
+
+	(void)state;
+	eh_connect(h);
+	check_tunnel(h);
+	assert_null(eh_ask(h, b, ike_init_delete(&h->ini, ISAKMP_PROTO_ESP, b, sizeof(b))));
+	assert_int_equal(kernel_fake_nsas(h->k), 0);
+	assert_int_equal(kernel_fake_npolicies(h->k), 0);
+	assert_non_null(strstr(eh_show(h), "198.51.100.10"));	/* the ISAKMP SA stays */
+
+	assert_null(eh_ask(h, b, ike_init_delete(&h->ini, ISAKMP_PROTO_ISAKMP, b, sizeof(b))));
+	assert_null(strstr(eh_show(h), "198.51.100.10"));
+	/* nothing left to answer an R-U-THERE */
+	assert_null(eh_ask(h, b, ike_init_dpd(&h->ini, ISAKMP_N_DPD_R_U_THERE, 1, b, sizeof(b))));
+	eh_free(h);
+}
+
+/* 'espgw ike clear': a DELETE for the ESP SA (the gateway's SPI), then the ISAKMP SA's. */
+static void test_clear_sends_deletes(void **state)
+{
+	struct eh *h = eh_new(CONF_PULL, NULL);
+	uint8_t proto;
+	uint32_t spi;
+
+	(void)state;
+	eh_connect(h);
+	assert_int_equal(ike_clear(h->e), 1);
+	assert_int_equal(eh_pending(h), 2);
+	eh_delete_of(h, eh_recv(h), &proto, &spi);
+	assert_int_equal(proto, ISAKMP_PROTO_ESP);
+	assert_int_equal(spi, h->ini.spi_out);
+	eh_delete_of(h, eh_recv(h), &proto, &spi);
+	assert_int_equal(proto, ISAKMP_PROTO_ISAKMP);
+	assert_int_equal(kernel_fake_nsas(h->k), 0);
+	assert_int_equal(kernel_fake_npolicies(h->k), 0);
+	assert_null(strstr(eh_show(h), "198.51.100.10"));
+	eh_free(h);
+}
+
+/* PFS with group 14, INITIAL-CONTACT and the DPD VID: the keys still agree. */
+static void test_pfs(void **state)
+{
+	struct ike_init_conf ic = eh_client_default();
+	struct eh *h;
+
+	(void)state;
+	ic.pfs_group = IKE_GROUP_MODP2048;
+	ic.initial_contact = true;
+	ic.dpd = true;
+	h = eh_new(CONF_PULL, &ic);
+	eh_connect(h);
+	assert_int_equal(h->ini.gqm_len, 256);
+	check_tunnel(h);
+	eh_free(h);
+}
+
+/* Mode-Config push: the SET is acknowledged, so the gateway does not resend it. */
+static void test_set_acknowledged(void **state)
+{
+	struct eh *h = eh_new(CONF_PULL "crypto map intmap client configuration address initiate\n",
+			      NULL);
+	unsigned int i;
+
+	(void)state;
+	eh_connect(h);
+	check_tunnel(h);
+	assert_int_equal(eh_pending(h), 0);
+	for (i = 0; i < 4; i++)
+		eh_advance(h, 8);
+	assert_int_equal(eh_pending(h), 0);
+	eh_free(h);
+}
+
+/* QM3 lost: QM2 comes again after 2 s, and for a replayed QM1, the same bytes. */
+static void test_qm2_resent(void **state)
+{
+	struct eh *h = eh_new(CONF_PULL, NULL);
+	struct ike_init *c = &h->ini;
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *qm2, *d;
+	unsigned int qm1;
+	int len;
+
+	(void)state;
+	d = eh_ask(h, b, ike_init_start(c, b, sizeof(b)));
+	while (d && c->step < IKE_INIT_QM2) {
+		len = ike_init_input(c, d->buf, d->len, b, sizeof(b));
+		assert_true(len > 0);
+		d = eh_ask(h, b, len);
+	}
+	qm1 = h->nin - 1;
+	qm2 = d;
+	assert_non_null(qm2);
+	eh_advance(h, 1);
+	assert_int_equal(eh_pending(h), 0);
+	eh_advance(h, 1);
+	d = eh_recv(h);
+	assert_non_null(d);
+	assert_int_equal(d->len, qm2->len);
+	assert_memory_equal(d->buf, qm2->buf, d->len);
+	eh_replay(h, qm1);
+	d = eh_recv(h);
+	assert_non_null(d);
+	assert_memory_equal(d->buf, qm2->buf, d->len);
+	len = ike_init_input(c, d->buf, d->len, b, sizeof(b));		/* QM3 */
+	assert_int_equal(c->step, IKE_INIT_DONE);
+	assert_null(eh_ask(h, b, len));
+	check_tunnel(h);
+	eh_free(h);
+}
+
+/* "crypto isakmp keepalive 10 2": R-U-THERE answered keeps the peer, five unanswered end it. */
+static void test_dpd(void **state)
+{
+	struct ike_init_conf ic = eh_client_default();
+	const struct isakmp_notify_pl *n;
+	uint8_t b[IKE_INIT_MSG_MAX];
+	struct eh *h;
+	unsigned int i;
+
+	(void)state;
+	ic.dpd = true;
+	h = eh_new(CONF_PULL "crypto isakmp keepalive 10 2\n", &ic);
+	eh_connect(h);
+	/* ours is answered */
+	n = eh_notify_of(h, eh_ask(h, b, ike_init_dpd(&h->ini, ISAKMP_N_DPD_R_U_THERE, 77, b,
+						      sizeof(b))));
+	assert_int_equal(n->type, ISAKMP_N_DPD_R_U_THERE_ACK);
+	assert_int_equal(n->len, 4);
+	assert_int_equal(get_be32(n->data), 77);
+	/* 10 s of silence: the gateway asks; the ACK keeps the tunnel */
+	eh_advance(h, 9);
+	assert_int_equal(eh_pending(h), 0);
+	eh_advance(h, 1);
+	n = eh_notify_of(h, eh_recv(h));
+	assert_int_equal(n->type, ISAKMP_N_DPD_R_U_THERE);
+	assert_int_equal(n->spi_size, 2 * ISAKMP_COOKIE_LEN);
+	assert_int_equal(n->len, 4);
+	eh_send(h, b, (size_t)ike_init_dpd(&h->ini, ISAKMP_N_DPD_R_U_THERE_ACK,
+					   get_be32(n->data), b, sizeof(b)));
+	eh_advance(h, 2);
+	assert_int_equal(eh_pending(h), 0);
+	/* then silence: five R-U-THEREs, 2 s apart, and the peer is dead */
+	eh_advance(h, 8);
+	for (i = 0; i < 4; i++)
+		eh_advance(h, 2);
+	assert_int_equal(eh_pending(h), 5);
+	check_tunnel(h);
+	eh_advance(h, 2);
+	assert_int_equal(kernel_fake_nsas(h->k), 0);
+	assert_null(strstr(eh_show(h), "198.51.100.10"));
+	eh_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +475,13 @@ int main(void)
 		cmocka_unit_test(test_half_open_flood_one_address),
 		cmocka_unit_test(test_half_open_flood_spoofed),
 		cmocka_unit_test(test_malformed_dropped),
+		cmocka_unit_test(test_tunnel_step_by_step),
+		cmocka_unit_test(test_client_deletes),
+		cmocka_unit_test(test_clear_sends_deletes),
+		cmocka_unit_test(test_pfs),
+		cmocka_unit_test(test_set_acknowledged),
+		cmocka_unit_test(test_qm2_resent),
+		cmocka_unit_test(test_dpd),
 	};
 
 	return cmocka_run_group_tests_name("ike_engine", tests, setup, NULL);
