@@ -31,6 +31,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "ctlcmd.h"
 #include "ike.h"
 #include "initiator.h"
 #include "kernel_fake.h"
@@ -275,13 +276,15 @@ static inline void eh_delete_of(struct eh *h, const struct eh_dgram *d, uint8_t 
 	}
 }
 
-/* 'espgw ike show' as text (in h->show, until the next call). */
+/* What espgwd answers 'espgw ike show' with: records (in h->show, until the next call). */
 static inline const char *eh_show(struct eh *h)
 {
-	FILE *f = fmemopen(h->show, sizeof(h->show), "w");
+	FILE *f;
 
+	memset(h->show, 0, sizeof(h->show));
+	f = fmemopen(h->show, sizeof(h->show) - 1, "w");
 	assert_non_null(f);
-	ike_show(h->e, f, false, h->now);
+	ctl_command(h->e, "show", f, h->now);
 	fclose(f);
 	return h->show;
 }
