@@ -510,7 +510,7 @@ static void test_crlf_tabs_comments(void **state)
 	   "\tauthentication pre-share\r\n"
 	   "\tgroup 5\r\n"
 	   "crypto isakmp key 0 k address 0.0.0.0 no-xauth\r\n"
-	   "crypto ipsec transform-set t esp-sha512-hmac esp-aes 256\r\n"
+	   "crypto ipsec transform-set t esp-sha256-hmac esp-aes 256\r\n"
 	   "crypto dynamic-map d 5\r\n"
 	   "\tset transform-set t\r\n"
 	   "\tset local-network 10.0.0.0 255.0.0.0\r\n"
@@ -520,7 +520,7 @@ static void test_crlf_tabs_comments(void **state)
 	assert_string_equal(C.psks[0].key, "k");
 	assert_int_equal(C.tsets[0].t.esp, ESP_AES_CBC);
 	assert_int_equal(C.tsets[0].t.keybits, 256);
-	assert_int_equal(C.tsets[0].t.auth, IPSEC_AUTH_HMAC_SHA2_512);
+	assert_int_equal(C.tsets[0].t.auth, IPSEC_AUTH_HMAC_SHA2_256);
 	conf_free(&C);
 }
 
@@ -692,8 +692,14 @@ static void test_errors_syntax(void **state)
 		  "no ESP transform id for it)" },
 		{ "crypto ipsec transform-set t esp-null esp-sha-hmac\n",
 		  "t.conf:1: transform-set t: unknown transform 'esp-null' (esp-des, esp-3des, "
-		  "esp-aes, esp-gcm, esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac, "
-		  "esp-sha384-hmac, esp-sha512-hmac)" },
+		  "esp-aes, esp-gcm, esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac)" },
+		/* IOS has them, espgw.ko cannot install them: refused, not unknown */
+		{ "crypto ipsec transform-set t esp-aes esp-sha512-hmac\n",
+		  "t.conf:1: transform-set t: 'esp-sha512-hmac' is not supported by espgw.ko "
+		  "(esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac)" },
+		{ "crypto ipsec transform-set t esp-sha384-hmac esp-aes 256\n",
+		  "t.conf:1: transform-set t: 'esp-sha384-hmac' is not supported by espgw.ko "
+		  "(esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac)" },
 		{ "crypto ipsec transform-set t esp-gcm\ncrypto ipsec transform-set t esp-gcm\n",
 		  "t.conf:2: duplicate transform-set 't' (first at line 1)" },
 		{ "crypto ipsec transform-set t esp-gcm\n mode transport\n",
@@ -773,6 +779,35 @@ static void test_errors_syntax(void **state)
 		{ "crypto isakmp client configuration address-pool local a\n"
 		  "crypto isakmp client configuration address-pool local b\n",
 		  "t.conf:2: duplicate address-pool (first at line 1)" },
+		/* usages and word lists made from the command and algorithm tables */
+		{ "crypto isakmp policy 1\n encryption\n",
+		  "t.conf:2: incomplete command, expected 'encryption des|3des|aes "
+		  "[128|192|256]'" },
+		{ "crypto isakmp policy 1\n encryption aes 0\n",
+		  "t.conf:2: encryption aes: key size '0' is not 128, 192 or 256" },
+		{ "crypto isakmp policy 1\n hash\n",
+		  "t.conf:2: incomplete command, expected 'hash md5|sha|sha256|sha384|sha512'" },
+		{ "crypto isakmp policy 1\n group 2 5\n",
+		  "t.conf:2: unexpected '5' after 'group 1|2|5|14|15|16'" },
+		{ "crypto dynamic-map d 1\n set pfs group2 group5\n",
+		  "t.conf:2: unexpected 'group5' after 'set pfs [group1|group2|group5|group14|"
+		  "group15|group16]'" },
+		{ "crypto dynamic-map d 1\n match acl 101\n",
+		  "t.conf:2: expected 'match address ACL'" },
+		{ "crypto dynamic-map d 1\n set security-association idle-time 60\n",
+		  "t.conf:2: expected 'set security-association lifetime seconds N|kilobytes N'" },
+		{ "crypto dynamic-map d 1\n set nat demux\n",
+		  "t.conf:2: unknown command 'set nat' in crypto dynamic-map d 1" },
+		{ "crypto isakmp client configuration\n",
+		  "t.conf:1: expected 'crypto isakmp client configuration address-pool local NAME' "
+		  "or '... group NAME'" },
+		{ "crypto isakmp\n", "t.conf:1: incomplete command 'crypto isakmp'" },
+		{ "crypto map m foo\n", "t.conf:1: unknown command 'crypto map m foo'" },
+		{ "crypto map m client configuration\n",
+		  "t.conf:1: expected 'crypto map NAME client configuration address "
+		  "initiate|respond'" },
+		{ "crypto ipsec transform-set t esp-gcm\n tunnel\n",
+		  "t.conf:2: unknown command 'tunnel' in crypto ipsec transform-set" },
 	};
 	size_t i;
 
