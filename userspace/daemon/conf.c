@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conf_priv.h"
 
@@ -563,7 +564,8 @@ static int __attribute__((format(printf, 4, 5))) load_err(const char *path, char
 
 int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 {
-	char *text;
+	struct stat st;
+	char *text, *msg;
 	FILE *f;
 	size_t n;
 	int rc;
@@ -573,6 +575,16 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	f = fopen(path, "r");
 	if (!f)
 		return load_err(path, err, errlen, "cannot open: %s", strerror(errno));
+	/* the file that is read, not whatever the path names by now */
+	if (fstat(fileno(f), &st)) {
+		rc = errno;
+		fclose(f);
+		return load_err(path, err, errlen, "cannot stat: %s", strerror(rc));
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		fclose(f);
+		return load_err(path, err, errlen, "writable by other users: chmod 600 %s", path);
+	}
 	text = malloc(FILE_MAX + 1);
 	if (!text) {
 		fclose(f);
@@ -591,7 +603,18 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	rc = conf_parse(path, text, c, err, errlen);
 	explicit_bzero(text, n);
 	free(text);
-	return rc;
+	if (rc || !(st.st_mode & S_IROTH) || !c->npsks)
+		return rc;
+	if (asprintf(&msg, "%s is readable by other users and holds pre-shared keys: chmod 600 "
+		     "%s", path, path) < 0)
+		msg = NULL;
+	rc = msg ? add_warnings(c, msg, strlen(msg) + 1) : -1;
+	free(msg);
+	if (rc) {
+		conf_free(c);
+		return load_err(path, err, errlen, "out of memory");
+	}
+	return 0;
 }
 
 void conf_free(struct conf *c)
