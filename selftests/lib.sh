@@ -277,6 +277,7 @@ PSK=cisco123
 espgwd_start() {
 	mkdir -p $RUNDIR
 	printf '%s\n' "$1" >$RUNDIR/espgwd.conf
+	chmod 600 $RUNDIR/espgwd.conf	# it holds the key: espgwd refuses it group-writable
 	: >$RUNDIR/espgwd.log	# each run's own log
 	rm -f $RUNDIR/espgwd.sock	# so the wait below sees the new daemon's socket
 	shift

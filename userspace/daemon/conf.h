@@ -153,7 +153,9 @@ struct conf {
  * wrong" into err (errlen bytes); nothing is left allocated. A missing
  * mandatory piece (no isakmp policy, no key, no transform set, no dynamic
  * map, no protected network) is an error with the line of the block at fault
- * (or line 0 when there is none at all).
+ * (or line 0 when there is none at all). The file holds the keys: one that its
+ * group or other users may write is refused, one other users may read gets a
+ * warning.
  */
 int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
 /* The same from a string (tests); name is used in messages. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -132,15 +133,24 @@ static void check_document(void)
 
 static void test_example_file(void **state)
 {
+	char want[1024];
+	struct stat st;
+
 	(void)state;
 	if (conf_load(example_path(), &C, ERR, sizeof(ERR)))
 		fail_msg("%s", ERR);
 	check_document();
 	assert_int_equal(C.policies[0].lifetime, 86400);
 	assert_int_equal(C.psks[0].line, 40);
-	assert_string_equal(warnings(),
-			    "legacy algorithms enabled ('espgw legacy', line 27): DES, 3DES, MD5 and "
-			    "DH group 1 are accepted, though broken; " LEGACY_DOC);
+	/* a checkout is usually 0644: the file holds a key, so conf_load warns */
+	assert_int_equal(stat(example_path(), &st), 0);
+	snprintf(want, sizeof(want), "legacy algorithms enabled ('espgw legacy', line 27): DES, "
+		 "3DES, MD5 and DH group 1 are accepted, though broken; " LEGACY_DOC);
+	if (st.st_mode & S_IROTH)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "|%s is readable by "
+			 "other users and holds pre-shared keys: chmod 600 %s", example_path(),
+			 example_path());
+	assert_string_equal(warnings(), want);
 	conf_free(&C);
 	assert_int_equal(C.npsks, 0);
 	assert_null(C.warnings);
@@ -510,7 +520,7 @@ static void test_crlf_tabs_comments(void **state)
 	   "\tauthentication pre-share\r\n"
 	   "\tgroup 5\r\n"
 	   "crypto isakmp key 0 k address 0.0.0.0 no-xauth\r\n"
-	   "crypto ipsec transform-set t esp-sha512-hmac esp-aes 256\r\n"
+	   "crypto ipsec transform-set t esp-sha256-hmac esp-aes 256\r\n"
 	   "crypto dynamic-map d 5\r\n"
 	   "\tset transform-set t\r\n"
 	   "\tset local-network 10.0.0.0 255.0.0.0\r\n"
@@ -520,7 +530,7 @@ static void test_crlf_tabs_comments(void **state)
 	assert_string_equal(C.psks[0].key, "k");
 	assert_int_equal(C.tsets[0].t.esp, ESP_AES_CBC);
 	assert_int_equal(C.tsets[0].t.keybits, 256);
-	assert_int_equal(C.tsets[0].t.auth, IPSEC_AUTH_HMAC_SHA2_512);
+	assert_int_equal(C.tsets[0].t.auth, IPSEC_AUTH_HMAC_SHA2_256);
 	conf_free(&C);
 }
 
@@ -692,8 +702,14 @@ static void test_errors_syntax(void **state)
 		  "no ESP transform id for it)" },
 		{ "crypto ipsec transform-set t esp-null esp-sha-hmac\n",
 		  "t.conf:1: transform-set t: unknown transform 'esp-null' (esp-des, esp-3des, "
-		  "esp-aes, esp-gcm, esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac, "
-		  "esp-sha384-hmac, esp-sha512-hmac)" },
+		  "esp-aes, esp-gcm, esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac)" },
+		/* IOS has them, espgw.ko cannot install them: refused, not unknown */
+		{ "crypto ipsec transform-set t esp-aes esp-sha512-hmac\n",
+		  "t.conf:1: transform-set t: 'esp-sha512-hmac' is not supported by espgw.ko "
+		  "(esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac)" },
+		{ "crypto ipsec transform-set t esp-sha384-hmac esp-aes 256\n",
+		  "t.conf:1: transform-set t: 'esp-sha384-hmac' is not supported by espgw.ko "
+		  "(esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac)" },
 		{ "crypto ipsec transform-set t esp-gcm\ncrypto ipsec transform-set t esp-gcm\n",
 		  "t.conf:2: duplicate transform-set 't' (first at line 1)" },
 		{ "crypto ipsec transform-set t esp-gcm\n mode transport\n",
@@ -773,6 +789,35 @@ static void test_errors_syntax(void **state)
 		{ "crypto isakmp client configuration address-pool local a\n"
 		  "crypto isakmp client configuration address-pool local b\n",
 		  "t.conf:2: duplicate address-pool (first at line 1)" },
+		/* usages and word lists made from the command and algorithm tables */
+		{ "crypto isakmp policy 1\n encryption\n",
+		  "t.conf:2: incomplete command, expected 'encryption des|3des|aes "
+		  "[128|192|256]'" },
+		{ "crypto isakmp policy 1\n encryption aes 0\n",
+		  "t.conf:2: encryption aes: key size '0' is not 128, 192 or 256" },
+		{ "crypto isakmp policy 1\n hash\n",
+		  "t.conf:2: incomplete command, expected 'hash md5|sha|sha256|sha384|sha512'" },
+		{ "crypto isakmp policy 1\n group 2 5\n",
+		  "t.conf:2: unexpected '5' after 'group 1|2|5|14|15|16'" },
+		{ "crypto dynamic-map d 1\n set pfs group2 group5\n",
+		  "t.conf:2: unexpected 'group5' after 'set pfs [group1|group2|group5|group14|"
+		  "group15|group16]'" },
+		{ "crypto dynamic-map d 1\n match acl 101\n",
+		  "t.conf:2: expected 'match address ACL'" },
+		{ "crypto dynamic-map d 1\n set security-association idle-time 60\n",
+		  "t.conf:2: expected 'set security-association lifetime seconds N|kilobytes N'" },
+		{ "crypto dynamic-map d 1\n set nat demux\n",
+		  "t.conf:2: unknown command 'set nat' in crypto dynamic-map d 1" },
+		{ "crypto isakmp client configuration\n",
+		  "t.conf:1: expected 'crypto isakmp client configuration address-pool local NAME' "
+		  "or '... group NAME'" },
+		{ "crypto isakmp\n", "t.conf:1: incomplete command 'crypto isakmp'" },
+		{ "crypto map m foo\n", "t.conf:1: unknown command 'crypto map m foo'" },
+		{ "crypto map m client configuration\n",
+		  "t.conf:1: expected 'crypto map NAME client configuration address "
+		  "initiate|respond'" },
+		{ "crypto ipsec transform-set t esp-gcm\n tunnel\n",
+		  "t.conf:2: unknown command 'tunnel' in crypto ipsec transform-set" },
 	};
 	size_t i;
 
@@ -889,6 +934,74 @@ static void test_long_line_and_load_errors(void **state)
 	assert_int_equal(conf_parse("t.conf", "bogus\n", &C, NULL, 0), -1);
 }
 
+/* ------------------------------------------------------- the file's mode */
+
+/* conf_load() of text in a temporary file with mode; path gets the file's name. */
+static int load_mode(char *path, mode_t mode, const char *text)
+{
+	int fd, rc;
+
+	strcpy(path, "/tmp/test_conf_XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+	rc = conf_load(path, &C, ERR, sizeof(ERR));
+	unlink(path);
+	return rc;
+}
+
+/* Writable by group or others: refused before it is read. */
+static void test_file_writable(void **state)
+{
+	static const mode_t modes[] = { 0620, 0602, 0660, 0666, 0622 };
+	char path[32], want[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assert_int_equal(load_mode(path, modes[i], MODERN), -1);
+		snprintf(want, sizeof(want), "%s:0: writable by other users: chmod 600 %s", path,
+			 path);
+		assert_string_equal(ERR, want);
+		assert_int_equal(C.npsks, 0);
+	}
+}
+
+/* Readable by others, with the keys in it: accepted, with a warning after the others. */
+static void test_file_readable(void **state)
+{
+	static const struct {
+		mode_t mode;
+		const char *text;
+		const char *warn;	/* the warnings before the file's own; NULL: none at all */
+	} cases[] = {
+		{ 0600, MODERN, NULL },
+		{ 0400, MODERN, NULL },
+		{ 0640, MODERN, NULL },		/* its group may read it */
+		{ 0440, MODERN, NULL },
+		{ 0604, MODERN, "" },
+		{ 0644, "espgw legacy\n" MODERN, "legacy algorithms enabled ('espgw legacy', line "
+		  "1): DES, 3DES, MD5 and DH group 1 are accepted, though broken; none is "
+		  "configured|" },
+	};
+	char path[32], want[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (load_mode(path, cases[i].mode, cases[i].text))
+			fail_msg("mode %o: %s", cases[i].mode, ERR);
+		want[0] = 0;
+		if (cases[i].warn)
+			snprintf(want, sizeof(want), "%s%s is readable by other users and holds "
+				 "pre-shared keys: chmod 600 %s", cases[i].warn, path, path);
+		assert_string_equal(warnings(), want);
+		conf_free(&C);
+	}
+}
+
 /* ------------------------------------------------------------ the checker */
 
 static void test_check(void **state)
@@ -937,6 +1050,8 @@ int main(void)
 		cmocka_unit_test(test_errors_syntax),
 		cmocka_unit_test(test_errors_references),
 		cmocka_unit_test(test_long_line_and_load_errors),
+		cmocka_unit_test(test_file_writable),
+		cmocka_unit_test(test_file_readable),
 		cmocka_unit_test(test_check),
 	};
 
