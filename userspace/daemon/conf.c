@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,58 @@ static int espgw_lease_grace(struct st *s)
 	return 0;
 }
 
+/* "espgw limit WHAT N": the engine's caps (ike.h), by the name of each */
+static const struct {
+	const char *name;
+	size_t off;
+	unsigned int max;
+} limits[] = {
+	{ "half-open", offsetof(struct conf_limits, half_open), 1000000 },
+	{ "half-open-per-peer", offsetof(struct conf_limits, half_open_per_peer), 100000 },
+	{ "key-exchanges", offsetof(struct conf_limits, key_exch), 100000 },
+	{ "sa-per-peer", offsetof(struct conf_limits, sa_per_peer), 1000000 },
+	{ "sa-per-identity", offsetof(struct conf_limits, sa_per_id), 1000000 },
+	{ "sa", offsetof(struct conf_limits, sa), 1000000 },
+	{ "ipsec-sa-per-isakmp-sa", offsetof(struct conf_limits, child), 1024 },
+};
+
+static int set_limit(struct st *s, const char *name, const char *val, const char *what)
+{
+	char list[256] = "";
+	uint64_t v;
+	size_t i, o = 0;
+
+	for (i = 0; i < N_ELEMS(limits); i++) {
+		if (strcmp(limits[i].name, name))
+			continue;
+		if (cf_num(s, what, val, 1, limits[i].max, &v))
+			return -1;
+		*(unsigned int *)((char *)&s->c->limits + limits[i].off) = (unsigned int)v;
+		return 0;
+	}
+	for (i = 0; i < N_ELEMS(limits) && o < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "",
+				      limits[i].name);
+	return cf_perr(s, "espgw limit: unknown limit '%s' (%s)", name, list);
+}
+
+static int espgw_limit(struct st *s)
+{
+	return set_limit(s, s->tok[2], s->tok[3], "espgw limit");
+}
+
+/* IOS: "crypto call admission limit ike sa N" and "... ike in-negotiation-sa N" */
+static int call_admission(struct st *s)
+{
+	if (!strcmp(s->tok[5], "sa"))
+		return set_limit(s, "sa", s->tok[6], "crypto call admission limit ike sa");
+	if (!strcmp(s->tok[5], "in-negotiation-sa"))
+		return set_limit(s, "key-exchanges", s->tok[6],
+				 "crypto call admission limit ike in-negotiation-sa");
+	return cf_perr(s, "crypto call admission limit ike: expected 'sa N' or "
+		       "'in-negotiation-sa N', not '%s'", s->tok[5]);
+}
+
 static const struct conf_cmd top_cmds[] = {
 	{ .w = { "crypto", "isakmp", "policy" }, .fn = cf_open_policy, .min = 4, .max = 4,
 	  .usage = "crypto isakmp policy PRIORITY" },
@@ -196,6 +249,11 @@ static const struct conf_cmd top_cmds[] = {
 	  .usage = "espgw legacy" },
 	{ .w = { "espgw", "lease-grace" }, .fn = espgw_lease_grace, .min = 3, .max = 3,
 	  .listed = true, .usage = "espgw lease-grace SECONDS" },
+	{ .w = { "espgw", "limit" }, .fn = espgw_limit, .min = 4, .max = 4, .listed = true,
+	  .usage = "espgw limit WHAT N" },
+	{ .w = { "crypto", "call", "admission", "limit", "ike" }, .fn = call_admission,
+	  .min = 7, .max = 7, .hint = 2,
+	  .usage = "crypto call admission limit ike sa|in-negotiation-sa N" },
 };
 
 /* A line of espgwd's own top-level commands (not the router's ignored ones). */

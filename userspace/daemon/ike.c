@@ -305,9 +305,9 @@ struct ike_sa *sa_from_half(struct ike_engine *e, struct ike_half *h)
 	return sa;
 }
 
-int sa_established(struct ike_engine *e, struct ike_sa *sa)
+int sa_established(struct ike_engine *e, struct ike_sa *sa, const uint8_t *id, size_t len)
 {
-	sa->id_acct = id_get(e, sa->id_type, sa->id_data, sa->id_len);
+	sa->id_acct = id_get(e, sa->id_type, id, len);
 	if (!sa->id_acct)
 		return -1;
 	sa->id_acct->sas++;

@@ -353,7 +353,7 @@ void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const ui
 	sa->expires = e->now + sa->lifetime;
 	sa_heard(e, sa);
 	mm_reply(e, sa, rawd, buf, (size_t)len);
-	if (sa_established(e, sa)) {
+	if (sa_established(e, sa, id.data, id.len)) {
 		log_msg(LOG_WARNING, "ISAKMP (%u): %s refused: its identity has %u ISAKMP SAs "
 			"(espgw limit sa-per-identity %u)", sa->conn_id, sin_str(&sa->peer, a),
 			sa->id_acct ? sa->id_acct->sas - 1 : 0, e->lim.sa_per_id);
@@ -364,7 +364,7 @@ void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const ui
 		sa->conn_id, sin_str(&sa->peer, a), ike_alg_enc_show(sa->attrs.enc,
 								      sa->attrs.keylen),
 		ike_alg_hash_show(sa->attrs.hash), sa->attrs.group, sa->lifetime);
-	sa->grp = conf_group_for(e->conf, sa->id_type, sa->id_data, sa->id_len);
+	sa->grp = conf_group_for(e->conf, sa->id_type, id.data, id.len);
 	if (sa->grp)
 		log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): client configuration group %s",
 			  sa->conn_id, sa->grp->name);

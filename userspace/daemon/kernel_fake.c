@@ -17,6 +17,7 @@ struct kernel_fake {
 	struct conf_net *routes;
 	size_t nroutes;
 	int fail[KFAKE_NOPS];
+	unsigned int skip[KFAKE_NOPS];
 	unsigned int calls[KFAKE_NOPS];
 };
 
@@ -32,6 +33,10 @@ static int enter(struct kernel *k, enum kernel_fake_op op)
 	int err = f->fail[op];
 
 	f->calls[op]++;
+	if (f->skip[op]) {
+		f->skip[op]--;
+		return 0;
+	}
 	f->fail[op] = 0;
 	return err;
 }
@@ -230,6 +235,12 @@ const struct espgw_policy *kernel_fake_policy(struct kernel *k, uint32_t id)
 
 void kernel_fake_fail_next(struct kernel *k, enum kernel_fake_op op, int err)
 {
+	kernel_fake_fail_after(k, op, 0, err);
+}
+
+void kernel_fake_fail_after(struct kernel *k, enum kernel_fake_op op, unsigned int skip, int err)
+{
+	kf(k)->skip[op] = skip;
 	kf(k)->fail[op] = err;
 }
 

@@ -37,6 +37,8 @@ const struct espgw_policy *kernel_fake_policy(struct kernel *k, uint32_t id);
 const struct espgw_sa *kernel_fake_sa_at(struct kernel *k, size_t n);
 /* The next call of op fails with err (a negative errno). */
 void kernel_fake_fail_next(struct kernel *k, enum kernel_fake_op op, int err);
+/* The call of op after the next skip ones fails with err. */
+void kernel_fake_fail_after(struct kernel *k, enum kernel_fake_op op, unsigned int skip, int err);
 /* How many calls of op were made. */
 unsigned int kernel_fake_calls(struct kernel *k, enum kernel_fake_op op);
 

@@ -40,7 +40,7 @@
 
 #define IKE_INIT_MSG_MAX	4096	/* every message either way fits (MM3 with 4096-bit KE) */
 #define IKE_INIT_NONCE_LEN	20
-#define IKE_INIT_ID_MAX		64	/* identity data (IDii) */
+#define IKE_INIT_ID_MAX		128	/* identity data (IDii) */
 
 /* A take function's answer for a datagram that is not the one it takes: nothing changed. */
 #define IKE_INIT_OTHER		2

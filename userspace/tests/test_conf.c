@@ -534,6 +534,39 @@ static void test_crlf_tabs_comments(void **state)
 	conf_free(&C);
 }
 
+/* ---------------------------------------------------------------- limits */
+
+static void test_limits(void **state)
+{
+	(void)state;
+	ok(MODERN);
+	assert_int_equal(C.limits.sa_per_peer, 0);	/* 0: the engine's default */
+	conf_free(&C);
+	ok(MODERN "espgw limit half-open 100\nespgw limit half-open-per-peer 4\n"
+	   "espgw limit sa-per-peer 2000\nespgw limit sa-per-identity 3\n"
+	   "espgw limit ipsec-sa-per-isakmp-sa 2\n"
+	   "crypto call admission limit ike sa 5000\n"
+	   "crypto call admission limit ike in-negotiation-sa 50\n");
+	assert_int_equal(C.limits.half_open, 100);
+	assert_int_equal(C.limits.half_open_per_peer, 4);
+	assert_int_equal(C.limits.sa_per_peer, 2000);
+	assert_int_equal(C.limits.sa_per_id, 3);
+	assert_int_equal(C.limits.child, 2);
+	assert_int_equal(C.limits.sa, 5000);
+	assert_int_equal(C.limits.key_exch, 50);
+	conf_free(&C);
+	bad(MODERN "espgw limit sa-per-pear 3\n",
+	    "t.conf:19: espgw limit: unknown limit 'sa-per-pear' (half-open, half-open-per-peer, "
+	    "key-exchanges, sa-per-peer, sa-per-identity, sa, ipsec-sa-per-isakmp-sa)");
+	bad(MODERN "espgw limit sa 0\n",
+	    "t.conf:19: espgw limit: 0 is out of range (1-1000000)");
+	bad(MODERN "espgw limit sa\n",
+	    "t.conf:19: incomplete command, expected 'espgw limit WHAT N'");
+	bad(MODERN "crypto call admission limit ike tunnels 3\n",
+	    "t.conf:19: crypto call admission limit ike: expected 'sa N' or 'in-negotiation-sa N', "
+	    "not 'tunnels'");
+}
+
 /* ------------------------------------------------------------------ keys */
 
 static void test_psk_lookup(void **state)
@@ -783,7 +816,8 @@ static void test_errors_syntax(void **state)
 		  "t.conf:1: ip local pool: name 'thisnameiswaytoolongforanespgwpool...' is too "
 		  "long (at most 31 characters)" },
 		{ "espgw legacyy\n",
-		  "t.conf:1: unknown command 'espgw legacyy' (espgw legacy, espgw lease-grace)" },
+		  "t.conf:1: unknown command 'espgw legacyy' (espgw legacy, espgw lease-grace, "
+		  "espgw limit)" },
 		{ "no crypto isakmp policy 1\n",
 		  "t.conf:1: 'no crypto ...': remove the line instead" },
 		{ "crypto isakmp client configuration address-pool local a\n"
@@ -1045,6 +1079,7 @@ int main(void)
 		cmocka_unit_test(test_lifetimes_pfs_acl_pools),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_crlf_tabs_comments),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_psk_lookup),
 		cmocka_unit_test(test_legacy_gating),
 		cmocka_unit_test(test_errors_syntax),
