@@ -98,17 +98,30 @@ tests: $(TEST_BIN)
 unit: tests $(B)/bin/espgw
 	$(Q)scripts/unit.sh $(TEST_BIN)
 
-# libFuzzer on the ISAKMP decoder (ASan + UBSan), seeded with real packets.
+# libFuzzer (ASan + UBSan): the ISAKMP codec, and the engine on a fake kernel and clock.
 FUZZ_TIME ?= 300
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Iuserspace/ike -Iuserspace/lib \
+	-Iuserspace/daemon $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+FUZZ_ENGINE_SRC := $(wildcard userspace/ike/*.c userspace/lib/*.c) \
+	$(filter-out userspace/daemon/main.c userspace/daemon/kernel.c,$(wildcard userspace/daemon/*.c))
 $(B)/fuzz/fuzz_isakmp: userspace/fuzz/fuzz_isakmp.c $(wildcard userspace/ike/*.c userspace/ike/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Iuserspace/ike -Iuserspace/lib \
-		-o $@ userspace/fuzz/fuzz_isakmp.c $(wildcard userspace/ike/*.c) -lssl -lcrypto
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ userspace/fuzz/fuzz_isakmp.c $(wildcard userspace/ike/*.c) \
+		-lssl -lcrypto
 
-fuzz: $(B)/fuzz/fuzz_isakmp
-	$(Q)mkdir -p $(B)/fuzz/corpus
-	$(Q)$< -max_total_time=$(FUZZ_TIME) -max_len=4096 $(B)/fuzz/corpus userspace/fuzz/corpus/isakmp
+$(B)/fuzz/fuzz_engine: userspace/fuzz/fuzz_engine.c $(FUZZ_ENGINE_SRC) $(wildcard userspace/*/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ userspace/fuzz/fuzz_engine.c $(FUZZ_ENGINE_SRC) \
+		$(LDLIBS_NL)
+
+# FUZZ_TIME seconds per target; new inputs go to build/fuzz/corpus-*, the committed seeds stay
+fuzz: $(B)/fuzz/fuzz_isakmp $(B)/fuzz/fuzz_engine
+	$(Q)mkdir -p $(B)/fuzz/corpus-isakmp $(B)/fuzz/corpus-engine
+	$(Q)$(B)/fuzz/fuzz_isakmp -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+		$(B)/fuzz/corpus-isakmp userspace/fuzz/corpus/isakmp
+	$(Q)$(B)/fuzz/fuzz_engine -max_total_time=$(FUZZ_TIME) -max_len=8192 \
+		$(B)/fuzz/corpus-engine userspace/fuzz/corpus/engine
 
 regen:
 	$(Q)/usr/bin/python3 uapi/gen.py

@@ -6,8 +6,13 @@
 
 #include "log.h"
 
-static bool use_syslog;
+static bool use_syslog, quiet;
 static unsigned int debug_cats;
+
+void log_quiet(bool on)
+{
+	quiet = on;
+}
 
 void log_init(bool to_syslog, unsigned int debug)
 {
@@ -46,6 +51,12 @@ bool log_enabled(unsigned int cat)
 
 static void vlog(int prio, const char *fmt, va_list ap)
 {
+	if (quiet) {
+		char buf[512];
+
+		vsnprintf(buf, sizeof(buf), fmt, ap);	/* formatted all the same */
+		return;
+	}
 	if (use_syslog) {
 		vsyslog(prio, fmt, ap);
 		return;

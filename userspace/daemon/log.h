@@ -16,6 +16,8 @@ enum log_cat {
 };
 
 void log_init(bool to_syslog, unsigned int debug);
+/* Format every message but print none (the fuzzer). */
+void log_quiet(bool on);
 /* "isakmp,ipsec,engine" or "all"; returns -1 on an unknown name */
 int log_parse_cats(const char *s, unsigned int *cats);
 bool log_enabled(unsigned int cat);
