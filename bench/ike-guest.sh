@@ -70,7 +70,9 @@ espgwd_start "$(gw_conf " encryption aes 128
  group 2" "crypto ipsec transform-set ts1 esp-aes 128 esp-sha-hmac" \
 "ip local pool load 10.4.0.1 10.4.7.254
 crypto isakmp client configuration address-pool local load
-crypto map intmap client configuration address respond")" >/dev/null || exit 1
+crypto map intmap client configuration address respond
+! every client of the load generator comes from one address
+espgw limit sa-per-peer 100000")" >/dev/null || exit 1
 measure espgwd "$ESPGWD_PID" espgw_sas
 espgwd_stop
 cp $RUNDIR/espgwd.log "$OUT/espgwd.log"

@@ -357,6 +357,30 @@ void sa_heard(struct ike_engine *e, struct ike_sa *sa)
 	sa->dpd_tries = 0;
 }
 
+int p2_accept(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const uint8_t *iv,
+	      uint8_t *iv_next, const struct ike_p2_hash *hash, bool fresh, uint8_t *plain,
+	      size_t cap, const char *what)
+{
+	char a[INET_ADDRSTRLEN];
+	int ret;
+
+	ret = ike_p2_open(&sa->keys, iv ? NULL : sa->p1_last, iv, iv_next, hash, m, plain, cap);
+	if (ret) {
+		e->st.bad_hash += ret == ISAKMP_E_HASH;
+		log_ratelimited("ISAKMP (%u): %s from %s does not verify", sa->conn_id, what,
+				sin_str(&sa->peer, a));
+		return -1;
+	}
+	if (fresh && !msgid_fresh(sa, m->hdr.msgid)) {
+		e->st.replays++;
+		log_ratelimited("ISAKMP (%u): %s from %s replays message %08x: dropped",
+				sa->conn_id, what, sin_str(&sa->peer, a), m->hdr.msgid);
+		return -1;
+	}
+	sa_heard(e, sa);
+	return 0;
+}
+
 static void mc_release(struct ike_engine *e, struct ike_sa *sa);
 
 static void sa_free(struct ike_engine *e, struct ike_sa *sa)

@@ -233,26 +233,11 @@ void info_input(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 	struct isakmp_notify_pl n;
 	struct isakmp_delete d;
 	uint8_t plain[MSG_MAX];
-	char a[INET_ADDRSTRLEN];
 	unsigned int i;
-	int ret;
 
-	if (!(m->hdr.flags & ISAKMP_FLAG_ENC))
+	if (!(m->hdr.flags & ISAKMP_FLAG_ENC) ||
+	    p2_accept(e, sa, m, NULL, NULL, &IKE_P2_H1, true, plain, sizeof(plain), "informational"))
 		return;
-	ret = ike_p2_open(&sa->keys, sa->p1_last, NULL, NULL, &IKE_P2_H1, m, plain, sizeof(plain));
-	if (ret) {
-		e->st.bad_hash += ret == ISAKMP_E_HASH;
-		log_ratelimited("ISAKMP (%u): informational from %s does not verify", sa->conn_id,
-				sin_str(&sa->peer, a));
-		return;
-	}
-	if (!msgid_fresh(sa, m->hdr.msgid)) {
-		e->st.replays++;
-		log_ratelimited("ISAKMP (%u): informational from %s replays message %08x: dropped",
-				sa->conn_id, sin_str(&sa->peer, a), m->hdr.msgid);
-		return;
-	}
-	sa_heard(e, sa);
 	for (i = 0; (pl = isakmp_find(m, ISAKMP_NP_N, &i));)
 		if (!isakmp_decode_notify(pl, &n))
 			peer_notify(e, sa, &n);

@@ -233,6 +233,16 @@ int sa_established(struct ike_engine *e, struct ike_sa *sa, const uint8_t *id, s
 bool msgid_fresh(struct ike_sa *sa, uint32_t msgid);
 /* An authenticated message from the peer: it is alive (DPD). */
 void sa_heard(struct ike_engine *e, struct ike_sa *sa);
+/*
+ * Open a phase-2 message from sa's peer and accept it: decrypted into plain
+ * (from iv's chain, or with iv NULL a new exchange's IV) and its HASH
+ * verified - only then does iv_next (may be NULL) get the next IV - and,
+ * with fresh, its message ID new. Counted and logged ('what') when not; the peer is alive when it is.
+ * 0 or -1.
+ */
+int p2_accept(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const uint8_t *iv,
+	      uint8_t *iv_next, const struct ike_p2_hash *hash, bool fresh, uint8_t *plain,
+	      size_t cap, const char *what);
 /* Tell the peer (DELETEs) when tell and phase 1 is done, then forget the SA and its children. */
 void ike_sa_delete(struct ike_engine *e, struct ike_sa *sa, bool tell);
 /* Mode-Config, through modecfg.c */

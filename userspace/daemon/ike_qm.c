@@ -289,7 +289,6 @@ void quick(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const 
 	char a[INET_ADDRSTRLEN];
 	struct ike_p2_hash h3;
 	struct qm *q;
-	int ret;
 
 	if (!m->hdr.msgid || !(m->hdr.flags & ISAKMP_FLAG_ENC))
 		return;
@@ -302,31 +301,12 @@ void quick(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const 
 		/* QM3: the IV moves on only once HASH(3) verifies */
 		h3 = (struct ike_p2_hash){ IKE_P2_HASH3, IKE_CHUNK(q->ni, q->ni_len),
 					   IKE_CHUNK(q->nr, NONCE_LEN) };
-		ret = ike_p2_open(&sa->keys, NULL, q->iv, q->iv, &h3, m, plain, sizeof(plain));
-		if (ret) {
-			e->st.bad_hash += ret == ISAKMP_E_HASH;
-			log_ratelimited("ISAKMP (%u): QM3 from %s does not verify", sa->conn_id,
-					sin_str(&sa->peer, a));
-			return;
-		}
-		sa_heard(e, sa);
-		qm3(e, sa, q);
+		if (!p2_accept(e, sa, m, q->iv, q->iv, &h3, false, plain, sizeof(plain), "QM3"))
+			qm3(e, sa, q);
 		return;
 	}
-	ret = ike_p2_open(&sa->keys, sa->p1_last, NULL, iv, &IKE_P2_H1, m, plain, sizeof(plain));
-	if (ret) {
-		e->st.bad_hash += ret == ISAKMP_E_HASH;
-		log_ratelimited("ISAKMP (%u): QM1 from %s does not verify", sa->conn_id,
-				sin_str(&sa->peer, a));
+	if (p2_accept(e, sa, m, NULL, iv, &IKE_P2_H1, true, plain, sizeof(plain), "QM1"))
 		return;
-	}
-	if (!msgid_fresh(sa, m->hdr.msgid)) {
-		e->st.replays++;
-		log_ratelimited("ISAKMP (%u): QM1 from %s replays message %08x: dropped",
-				sa->conn_id, sin_str(&sa->peer, a), m->hdr.msgid);
-		return;
-	}
-	sa_heard(e, sa);
 	q = qm_new(sa, m->hdr.msgid);
 	if (!q) {
 		log_ratelimited("ISAKMP (%u): too many Quick Modes at once from %s", sa->conn_id,

@@ -36,6 +36,26 @@
 #include "initiator.h"
 #include "kernel_fake.h"
 
+/* The gateway: wildcard key cisco123, AES-128/SHA-1/group 14, ESP AES-128/SHA-1 to 10.2.2.0/24 */
+#define EH_CONF_BASE \
+	"crypto isakmp policy 10\n" \
+	" encryption aes 128\n" \
+	" hash sha\n" \
+	" authentication pre-share\n" \
+	" group 14\n" \
+	"crypto isakmp key cisco123 address 0.0.0.0\n" \
+	"crypto ipsec transform-set ts1 esp-aes 128 esp-sha-hmac\n" \
+	"crypto dynamic-map dynmap 10\n" \
+	" set transform-set ts1\n" \
+	" set local-network 10.2.2.0 255.255.255.0\n" \
+	"crypto map intmap 10 ipsec-isakmp dynamic dynmap\n"
+
+/* ... and Mode-Config pull from a pool */
+#define EH_CONF_PULL EH_CONF_BASE \
+	"crypto isakmp client configuration address-pool local ourpool\n" \
+	"crypto map intmap client configuration address respond\n" \
+	"ip local pool ourpool 10.2.1.1 10.2.1.254\n"
+
 #define EH_MAX_DGRAMS	128		/* kept each way; eh_forget() makes room */
 #define EH_GW		0xc0000201	/* 192.0.2.1:500, host order */
 #define EH_CLIENT	0xc633640a	/* 198.51.100.10:500 */

@@ -12,21 +12,7 @@
 
 #include "sa.h"
 
-#define CONF_BASE \
-	"crypto isakmp policy 10\n" \
-	" encryption aes 128\n" \
-	" hash sha\n" \
-	" authentication pre-share\n" \
-	" group 14\n" \
-	"crypto isakmp key cisco123 address 0.0.0.0\n" \
-	"crypto ipsec transform-set ts1 esp-aes 128 esp-sha-hmac\n" \
-	"crypto dynamic-map dynmap 10\n" \
-	" set transform-set ts1\n" \
-	" set local-network 10.2.2.0 255.255.255.0\n" \
-	"crypto map intmap 10 ipsec-isakmp dynamic dynmap\n" \
-	"crypto isakmp client configuration address-pool local ourpool\n" \
-	"crypto map intmap client configuration address respond\n" \
-	"ip local pool ourpool 10.2.1.1 10.2.1.254\n"
+#define CONF_BASE EH_CONF_PULL
 
 /* A second client, at from, driven step by step; qm_spi 0: a random SPI. */
 struct peer {
