@@ -2,7 +2,7 @@
 /*
  * espgw ike show|clear and espgw pool show: ask espgwd over its control
  * socket, like the router's 'show crypto isakmp sa', 'clear crypto isakmp'
- * and 'show ip local pool'. The socket is $ESPGWD_SOCKET, or /run/espgwd.sock.
+ * and 'show ip local pool'. The socket is $ESPGWD_SOCKET, or /run/espgw/espgwd.sock.
  */
 
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "espgw.h"
 #include "util.h"
 
@@ -20,7 +21,7 @@ static const char *ctl_path(void)
 {
 	const char *p = getenv("ESPGWD_SOCKET");
 
-	return p && *p ? p : "/run/espgwd.sock";
+	return p && *p ? p : CTL_DEFAULT_PATH;
 }
 
 static int ask(const char *what, const char *cmd)
