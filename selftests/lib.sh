@@ -272,9 +272,41 @@ ESPGWD=${ESPGWD:-$ROOT/build/bin/espgwd}
 RUNDIR=${RUNDIR:-/tmp/espgw-run-$SUF}
 PSK=cisco123
 
+# espgwd_user: the user espgwd drops to (espgw), created if missing - in the VM only
+# (its kernel command line names virtme), never on a host. On a throw-away /etc
+# (overlay, tmpfs) with useradd; else (the host's /etc shared read-only, or useradd
+# failed) in copies of passwd and group bind-mounted over it: the guest's mounts.
+espgwd_user() {
+	local d=/run/espgw-selftests uid=999
+	id -u espgw >/dev/null 2>&1 && return 0
+	if ! grep -q virtme /proc/cmdline 2>/dev/null; then
+		echo "no user espgw: create it (useradd --system --no-create-home" \
+			"--shell /usr/sbin/nologin espgw); selftests only create it in the VM"
+		return 1
+	fi
+	case $(stat -f -c %T /etc) in
+	overlayfs|tmpfs)
+		# virtme-ng binds a file of its own over /etc/shadow, which useradd then
+		# fails to replace; passwd and group have the user all the same
+		useradd --system --no-create-home --shell /usr/sbin/nologin espgw 2>/dev/null
+		id -u espgw >/dev/null 2>&1 && return 0 ;;
+	esac
+	while getent passwd $uid >/dev/null || getent group $uid >/dev/null; do
+		uid=$((uid - 1))
+	done
+	mkdir -p $d
+	cp /etc/passwd $d/passwd && cp /etc/group $d/group || return 1
+	echo "espgw:x:$uid:$uid:espgwd (selftests):/nonexistent:/usr/sbin/nologin" >>$d/passwd
+	echo "espgw:x:$uid:" >>$d/group
+	mount --bind $d/passwd /etc/passwd && mount --bind $d/group /etc/group &&
+		id -u espgw >/dev/null
+}
+
 # espgwd_start CONF_TEXT [ARGS]: the daemon in the gateway namespace, logging to
-# $RUNDIR/espgwd.log, with every debug category unless ESPGWD_DEBUG says otherwise
+# $RUNDIR/espgwd.log, with every debug category unless ESPGWD_DEBUG says otherwise.
+# It runs as the user espgw (espgwd_user) with CAP_NET_ADMIN alone.
 espgwd_start() {
+	espgwd_user || return 1
 	mkdir -p $RUNDIR
 	printf '%s\n' "$1" >$RUNDIR/espgwd.conf
 	: >$RUNDIR/espgwd.log	# each run's own log

@@ -23,6 +23,7 @@
 #include "ike.h"
 #include "kernel.h"
 #include "log.h"
+#include "priv.h"
 
 #define DEFAULT_CONF	"/etc/espgwd.conf"
 
@@ -44,13 +45,16 @@ static uint64_t now_sec(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: espgwd [-f FILE] [-t] [-d CATS] [-s] [-c SOCKET] [-p PORT]\n"
+	fprintf(f, "Usage: espgwd [-f FILE] [-t] [-d CATS] [-s] [-c SOCKET] [-p PORT] [-u USER]\n"
 		   "  -f FILE    configuration (default " DEFAULT_CONF ")\n"
 		   "  -t         check the configuration and exit\n"
 		   "  -d CATS    debug categories: isakmp,ipsec,engine or all\n"
 		   "  -s         log to syslog instead of stderr\n"
 		   "  -c SOCKET  control socket (default " CTL_DEFAULT_PATH ")\n"
-		   "  -p PORT    IKE port (default 500)\n");
+		   "  -p PORT    IKE port (default 500)\n"
+		   "  -u USER    once the sockets are open, run as USER with CAP_NET_ADMIN alone\n"
+		   "             (default " PRIV_DEFAULT_USER
+		   "; -u root keeps uid 0, not the other capabilities)\n");
 }
 
 /* UDP 500, with the destination address of each datagram (IP_PKTINFO). */
@@ -159,10 +163,12 @@ static void on_expire(void *arg, const struct espgw_sa *sa)
 int main(int argc, char **argv)
 {
 	const char *conf_path = DEFAULT_CONF, *ctl_path = CTL_DEFAULT_PATH, *warn;
+	const char *user = PRIV_DEFAULT_USER;
 	unsigned int debug = 0, timeout;
 	bool check = false, use_syslog = false;
 	struct pollfd pfd[2 + CTL_POLLFDS];
 	struct ctl_conf cc = { 0 };
+	struct priv_user pu;
 	struct ike_engine *e;
 	struct kernel *k;
 	struct conf conf;
@@ -172,13 +178,14 @@ int main(int argc, char **argv)
 	int opt, udp, ret, ctl_ms;
 	size_t it = 0, nctl;
 
-	while ((opt = getopt(argc, argv, "f:td:sc:p:h")) != -1) {
+	while ((opt = getopt(argc, argv, "f:td:sc:p:u:h")) != -1) {
 		switch (opt) {
 		case 'f': conf_path = optarg; break;
 		case 't': check = true; break;
 		case 's': use_syslog = true; break;
 		case 'c': ctl_path = optarg; break;
 		case 'p': port = (uint16_t)atoi(optarg); break;
+		case 'u': user = optarg; break;
 		case 'd':
 			if (log_parse_cats(optarg, &debug)) {
 				fprintf(stderr, "espgwd: unknown debug category in '%s'\n", optarg);
@@ -200,6 +207,12 @@ int main(int argc, char **argv)
 		printf("%s: configuration ok\n", conf_path);
 		conf_free(&conf);
 		return 0;
+	}
+	/* before anything is touched: the kernel is flushed below */
+	if (priv_lookup(user, &pu, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		conf_free(&conf);
+		return 1;
 	}
 	if (ike_crypto_init()) {
 		log_msg(LOG_ERR, "OpenSSL initialisation failed");
@@ -225,8 +238,8 @@ int main(int argc, char **argv)
 		return 1;
 	cc.path = ctl_path;
 	cc.own_dir = !strcmp(ctl_path, CTL_DEFAULT_PATH);
-	cc.uid = geteuid();
-	cc.gid = getegid();
+	cc.uid = pu.uid;
+	cc.gid = pu.gid;
 	cc.handler = ctl_command;
 	cc.arg = e;
 	ctl = ctl_open(&cc, err, sizeof(err));
@@ -234,6 +247,14 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
 	}
+	/* every socket is open: network input is parsed without root's powers */
+	if (priv_drop(&pu, err, sizeof(err))) {
+		log_msg(LOG_ERR, "cannot drop privileges to %s: %s", pu.name, err);
+		ctl_close(ctl);
+		return 1;
+	}
+	log_debug(LOG_CAT_ENGINE, "running as %s (uid %u) with CAP_NET_ADMIN only", pu.name,
+		  (unsigned int)pu.uid);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
