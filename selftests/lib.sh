@@ -222,14 +222,17 @@ tunnel_up() {
 	KEY_IN=$ek_in	# for tests that craft packets for the inbound SA
 	LIMITS=${LIMITS:-}
 	if [ -n "$AUTH" ]; then
-		auth_in=(auth $AUTH $ak_in) auth_out=(auth $AUTH $ak_out)
+		auth_in=(auth $AUTH @-) auth_out=(auth $AUTH @-)
 	fi
 	"$ESPGW" -V >/dev/null
-	n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi $SPI_IN dir in enc $ENC $ek_in \
-		"${auth_in[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32 || return 1
+	# the keys on standard input, not in the process list: enc's line, then auth's
 	# shellcheck disable=SC2086
-	n_gw "$ESPGW" sa add src $GW_OUT dst $CLIENT spi $SPI_OUT dir out enc $ENC $ek_out \
-		"${auth_out[@]}" $LEGACY $LIMITS || return 1
+	printf '%s\n' $ek_in $ak_in | n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi $SPI_IN \
+		dir in enc $ENC @- "${auth_in[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32 ||
+		return 1
+	# shellcheck disable=SC2086
+	printf '%s\n' $ek_out $ak_out | n_gw "$ESPGW" sa add src $GW_OUT dst $CLIENT spi $SPI_OUT \
+		dir out enc $ENC @- "${auth_out[@]}" $LEGACY $LIMITS || return 1
 	n_gw "$ESPGW" policy add id 1 src $INSIDE_NET dst $CLIENT_VIP/32 action protect \
 		sa dst $CLIENT spi $SPI_OUT || return 1
 
