@@ -95,7 +95,7 @@ $(B)/tests/%: userspace/tests/%.c $(B)/libespgw.a
 tests: $(TEST_BIN)
 
 # Userspace unit tests (cmocka, TAP output), summarised by scripts/tap-count.
-unit: tests $(B)/bin/espgw
+unit: tests $(B)/bin/espgw $(B)/bin/espgwd
 	$(Q)scripts/unit.sh $(TEST_BIN)
 
 # libFuzzer (ASan + UBSan): the ISAKMP codec, and the engine on a fake kernel and clock.

@@ -222,14 +222,17 @@ tunnel_up() {
 	KEY_IN=$ek_in	# for tests that craft packets for the inbound SA
 	LIMITS=${LIMITS:-}
 	if [ -n "$AUTH" ]; then
-		auth_in=(auth $AUTH $ak_in) auth_out=(auth $AUTH $ak_out)
+		auth_in=(auth $AUTH @-) auth_out=(auth $AUTH @-)
 	fi
 	"$ESPGW" -V >/dev/null
-	n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi $SPI_IN dir in enc $ENC $ek_in \
-		"${auth_in[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32 || return 1
+	# the keys on standard input, not in the process list: enc's line, then auth's
 	# shellcheck disable=SC2086
-	n_gw "$ESPGW" sa add src $GW_OUT dst $CLIENT spi $SPI_OUT dir out enc $ENC $ek_out \
-		"${auth_out[@]}" $LEGACY $LIMITS || return 1
+	printf '%s\n' $ek_in $ak_in | n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi $SPI_IN \
+		dir in enc $ENC @- "${auth_in[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32 ||
+		return 1
+	# shellcheck disable=SC2086
+	printf '%s\n' $ek_out $ak_out | n_gw "$ESPGW" sa add src $GW_OUT dst $CLIENT spi $SPI_OUT \
+		dir out enc $ENC @- "${auth_out[@]}" $LEGACY $LIMITS || return 1
 	n_gw "$ESPGW" policy add id 1 src $INSIDE_NET dst $CLIENT_VIP/32 action protect \
 		sa dst $CLIENT spi $SPI_OUT || return 1
 
@@ -272,9 +275,41 @@ ESPGWD=${ESPGWD:-$ROOT/build/bin/espgwd}
 RUNDIR=${RUNDIR:-/tmp/espgw-run-$SUF}
 PSK=cisco123
 
+# espgwd_user: the user espgwd drops to (espgw), created if missing - in the VM only
+# (its kernel command line names virtme), never on a host. On a throw-away /etc
+# (overlay, tmpfs) with useradd; else (the host's /etc shared read-only, or useradd
+# failed) in copies of passwd and group bind-mounted over it: the guest's mounts.
+espgwd_user() {
+	local d=/run/espgw-selftests uid=999
+	id -u espgw >/dev/null 2>&1 && return 0
+	if ! grep -q virtme /proc/cmdline 2>/dev/null; then
+		echo "no user espgw: create it (useradd --system --no-create-home" \
+			"--shell /usr/sbin/nologin espgw); selftests only create it in the VM"
+		return 1
+	fi
+	case $(stat -f -c %T /etc) in
+	overlayfs|tmpfs)
+		# virtme-ng binds a file of its own over /etc/shadow, which useradd then
+		# fails to replace; passwd and group have the user all the same
+		useradd --system --no-create-home --shell /usr/sbin/nologin espgw 2>/dev/null
+		id -u espgw >/dev/null 2>&1 && return 0 ;;
+	esac
+	while getent passwd $uid >/dev/null || getent group $uid >/dev/null; do
+		uid=$((uid - 1))
+	done
+	mkdir -p $d
+	cp /etc/passwd $d/passwd && cp /etc/group $d/group || return 1
+	echo "espgw:x:$uid:$uid:espgwd (selftests):/nonexistent:/usr/sbin/nologin" >>$d/passwd
+	echo "espgw:x:$uid:" >>$d/group
+	mount --bind $d/passwd /etc/passwd && mount --bind $d/group /etc/group &&
+		id -u espgw >/dev/null
+}
+
 # espgwd_start CONF_TEXT [ARGS]: the daemon in the gateway namespace, logging to
-# $RUNDIR/espgwd.log, with every debug category unless ESPGWD_DEBUG says otherwise
+# $RUNDIR/espgwd.log, with every debug category unless ESPGWD_DEBUG says otherwise.
+# It runs as the user espgw (espgwd_user) with CAP_NET_ADMIN alone.
 espgwd_start() {
+	espgwd_user || return 1
 	mkdir -p $RUNDIR
 	printf '%s\n' "$1" >$RUNDIR/espgwd.conf
 	chmod 600 $RUNDIR/espgwd.conf	# it holds the key: espgwd refuses it group-writable

@@ -19,6 +19,18 @@ MODERN_P1=" encryption aes 128
 LEGACY_P1=" hash md5
  authentication pre-share"
 
+# espgwd_privs: espgwd, serving a tunnel, is the user espgw (real, effective, saved and
+# filesystem uid) with CAP_NET_ADMIN alone, effective and in its bounding set
+espgwd_privs() {
+	local uid want got
+	uid=$(id -u espgw) || return 1
+	want="Uid: $uid $uid $uid $uid CapEff: 0000000000001000 CapBnd: 0000000000001000"
+	got=$(awk '$1 == "Uid:" || $1 == "CapEff:" || $1 == "CapBnd:"' /proc/$ESPGWD_PID/status |
+		tr -s ' \t\n' '   ')
+	got=${got% }
+	[ "$got" = "$want" ] || { echo "want: $want"; echo "got:  $got"; return 1; }
+}
+
 # profile NAME IKE ESP GW-P1 GW-TSET [GW-EXTRA]: one tunnel up, traffic, down
 profile() {
 	local name=$1
@@ -29,6 +41,7 @@ profile() {
 	ss_start "$2" "$3"
 	if ss_up; then
 		ok "$name: strongSwan brings the tunnel up"
+		check "$name: espgwd runs as espgw with CAP_NET_ADMIN alone" espgwd_privs
 		check_match "$name: espgw ike show lists the ISAKMP SA (QM_IDLE)" \
 			"$GW_OUT +$CLIENT +QM_IDLE" n_gw "$ESPGW" ike show
 		[ "$(kernel_sas)" = 2 ] && ok "$name: two SAs in the kernel" ||

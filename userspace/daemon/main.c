@@ -14,20 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "crypto.h"
+#include "ctl.h"
 #include "ctlcmd.h"
 #include "ike.h"
 #include "kernel.h"
 #include "log.h"
+#include "priv.h"
 
 #define DEFAULT_CONF	"/etc/espgwd.conf"
-#define DEFAULT_CTL	"/run/espgwd.sock"
 
 static volatile sig_atomic_t stop;
 
@@ -47,13 +46,16 @@ static uint64_t now_sec(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: espgwd [-f FILE] [-t] [-d CATS] [-s] [-c SOCKET] [-p PORT]\n"
+	fprintf(f, "Usage: espgwd [-f FILE] [-t] [-d CATS] [-s] [-c SOCKET] [-p PORT] [-u USER]\n"
 		   "  -f FILE    configuration (default " DEFAULT_CONF ")\n"
 		   "  -t         check the configuration and exit\n"
 		   "  -d CATS    debug categories: isakmp,ipsec,engine or all\n"
 		   "  -s         log to syslog instead of stderr\n"
-		   "  -c SOCKET  control socket (default " DEFAULT_CTL ")\n"
-		   "  -p PORT    IKE port (default 500)\n");
+		   "  -c SOCKET  control socket (default " CTL_DEFAULT_PATH ")\n"
+		   "  -p PORT    IKE port (default 500)\n"
+		   "  -u USER    once the sockets are open, run as USER with CAP_NET_ADMIN alone\n"
+		   "             (default " PRIV_DEFAULT_USER
+		   "; -u root keeps uid 0, not the other capabilities)\n");
 }
 
 /* UDP 500, with the destination address of each datagram (IP_PKTINFO). */
@@ -132,49 +134,10 @@ static void udp_read(int fd, struct ike_engine *e, uint16_t port)
 	}
 }
 
-static int ctl_open(const char *path)
+/* One command a connection (ctlcmd.c), the answer, then close (ctl.c). */
+static void on_command(void *arg, const char *cmd, FILE *f)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(a.sun_path))
-		return -1;
-	strcpy(a.sun_path, path);
-	unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || chmod(path, 0600) || listen(fd, 8)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/*
- * One command a connection: "show", "show json", "clear", "pool show",
- * "pool show json"; the answer, then close.
- */
-static void ctl_serve(int lfd, struct ike_engine *e)
-{
-	char cmd[64] = { 0 };
-	ssize_t n;
-	FILE *f;
-	int fd;
-
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, cmd, sizeof(cmd) - 1);
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return;
-	}
-	if (n > 0 && cmd[n - 1] == '\n')
-		cmd[n - 1] = '\0';
-	ctl_command(e, cmd, f, now_sec());
-	fclose(f);
+	ctl_command(arg, cmd, f, now_sec());
 }
 
 static void on_expire(void *arg, const struct espgw_sa *sa)
@@ -184,25 +147,30 @@ static void on_expire(void *arg, const struct espgw_sa *sa)
 
 int main(int argc, char **argv)
 {
-	const char *conf_path = DEFAULT_CONF, *ctl_path = DEFAULT_CTL, *warn;
+	const char *conf_path = DEFAULT_CONF, *ctl_path = CTL_DEFAULT_PATH, *warn;
+	const char *user = PRIV_DEFAULT_USER;
 	unsigned int debug = 0, timeout;
 	bool check = false, use_syslog = false;
+	struct pollfd pfd[2 + CTL_POLLFDS];
+	struct ctl_conf cc = { 0 };
+	struct priv_user pu;
 	struct ike_engine *e;
-	struct pollfd pfd[3];
 	struct kernel *k;
 	struct conf conf;
+	struct ctl *ctl;
 	char err[512];
 	uint16_t port = 500;
-	int opt, udp, ctl, ret;
-	size_t it = 0;
+	int opt, udp, ret, ctl_ms;
+	size_t it = 0, nctl;
 
-	while ((opt = getopt(argc, argv, "f:td:sc:p:h")) != -1) {
+	while ((opt = getopt(argc, argv, "f:td:sc:p:u:h")) != -1) {
 		switch (opt) {
 		case 'f': conf_path = optarg; break;
 		case 't': check = true; break;
 		case 's': use_syslog = true; break;
 		case 'c': ctl_path = optarg; break;
 		case 'p': port = (uint16_t)atoi(optarg); break;
+		case 'u': user = optarg; break;
 		case 'd':
 			if (log_parse_cats(optarg, &debug)) {
 				fprintf(stderr, "espgwd: unknown debug category in '%s'\n", optarg);
@@ -225,6 +193,12 @@ int main(int argc, char **argv)
 		conf_free(&conf);
 		return 0;
 	}
+	/* before anything is touched: the kernel is flushed below */
+	if (priv_lookup(user, &pu, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		conf_free(&conf);
+		return 1;
+	}
 	if (ike_crypto_init()) {
 		log_msg(LOG_ERR, "OpenSSL initialisation failed");
 		return 1;
@@ -244,32 +218,48 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR, "cannot listen on UDP port %u: %s", port, strerror(errno));
 		return 1;
 	}
-	ctl = ctl_open(ctl_path);
-	if (ctl < 0) {
-		log_msg(LOG_ERR, "cannot create control socket %s: %s", ctl_path, strerror(errno));
-		return 1;
-	}
 	e = ike_engine_new(&conf, k, udp_send, &udp);
 	if (!e)
 		return 1;
+	cc.path = ctl_path;
+	cc.own_dir = !strcmp(ctl_path, CTL_DEFAULT_PATH);
+	cc.uid = pu.uid;
+	cc.gid = pu.gid;
+	cc.handler = on_command;
+	cc.arg = e;
+	ctl = ctl_open(&cc, err, sizeof(err));
+	if (!ctl) {
+		log_msg(LOG_ERR, "%s", err);
+		return 1;
+	}
+	/* every socket is open: network input is parsed without root's powers */
+	if (priv_drop(&pu, err, sizeof(err))) {
+		log_msg(LOG_ERR, "cannot drop privileges to %s: %s", pu.name, err);
+		ctl_close(ctl);
+		return 1;
+	}
+	log_debug(LOG_CAT_ENGINE, "running as %s (uid %u) with CAP_NET_ADMIN only", pu.name,
+		  (unsigned int)pu.uid);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	log_msg(LOG_INFO, "espgwd %s listening on UDP %u", ESPGW_VERSION, port);
 
 	pfd[0] = (struct pollfd){ .fd = udp, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = ctl, .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = kernel_events_fd(k), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = kernel_events_fd(k), .events = POLLIN };
 	timeout = 1;
 	while (!stop) {
-		if (poll(pfd, 3, timeout * 1000) < 0 && errno != EINTR)
+		nctl = ctl_pollfds(ctl, pfd + 2);
+		ctl_ms = ctl_timeout(ctl);
+		if (ctl_ms < 0 || ctl_ms > (int)timeout * 1000)
+			ctl_ms = (int)timeout * 1000;
+		if (poll(pfd, 2 + nctl, ctl_ms) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & POLLIN)
 			udp_read(udp, e, port);
 		if (pfd[1].revents & POLLIN)
-			ctl_serve(ctl, e);
-		if (pfd[2].revents & POLLIN)
 			kernel_events_read(k, on_expire, e);
+		ctl_run(ctl, pfd + 2, nctl);
 		timeout = ike_timer(e, now_sec());
 		if (timeout > 1)
 			timeout = 1;
@@ -279,8 +269,10 @@ int main(int argc, char **argv)
 	kernel_flush(k);
 	kernel_close(k);
 	close(udp);
-	close(ctl);
-	unlink(ctl_path);
+	ret = ctl_close(ctl);
+	if (ret)
+		log_msg(LOG_WARNING, "cannot remove the control socket %s: %s", ctl_path,
+			strerror(-ret));
 	conf_free(&conf);
 	return 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/espgw.h>
@@ -123,6 +124,41 @@ static int proto_val(struct cur *c, uint8_t *proto)
 	return 0;
 }
 
+/*
+ * KEY: @PATH (the file), @- (a line of standard input), or the hex itself
+ * (noted in e: ps shows it). 0, -EINVAL / -E2BIG for a bad key, or -ENOENT
+ * with e set when it cannot be read. Messages never include the key.
+ */
+static int key_val(struct cur *c, const char *kw, const char *arg, uint8_t *key, size_t *len)
+{
+	/* the hex with 0x, and room for whitespace around it */
+	char text[2 * ESPGW_KEY_MAX_LEN + 64], where[128];
+	int ret;
+
+	if (arg[0] != '@') {
+		c->e->key_in_argv = true;
+		return arg_hexkey(arg, key, ESPGW_KEY_MAX_LEN, len);
+	}
+	if (!strcmp(arg, "@-"))
+		snprintf(where, sizeof(where), "standard input");
+	else
+		snprintf(where, sizeof(where), "'%s'", arg + 1);
+	ret = arg_read_secret(arg + 1, text, sizeof(text));
+	if (ret && ret != -E2BIG) {
+		argerr(c->e, "%s: cannot read the %s key from %s: %s", c->cmd, kw, where,
+		       strerror(-ret));
+		return -ENOENT;
+	}
+	if (!ret && !text[0]) {
+		argerr(c->e, "%s: no %s key in %s", c->cmd, kw, where);
+		return -ENOENT;
+	}
+	if (!ret)
+		ret = arg_hexkey(text, key, ESPGW_KEY_MAX_LEN, len);
+	explicit_bzero(text, sizeof(text));
+	return ret;
+}
+
 /* enc|auth ALG KEY */
 static int alg_key(struct cur *c, bool enc, uint32_t *alg, uint8_t *key, uint8_t *key_len)
 {
@@ -139,7 +175,9 @@ static int alg_key(struct cur *c, bool enc, uint32_t *alg, uint8_t *key, uint8_t
 	if (c->argc == 0)
 		return argerr(c->e, "%s: '%s %s' needs a key", c->cmd, kw, name);
 	hex = take(c);
-	ret = arg_hexkey(hex, key, ESPGW_KEY_MAX_LEN, &len);
+	ret = key_val(c, kw, hex, key, &len);
+	if (ret == -ENOENT)
+		return -EINVAL;		/* e says why */
 	/* never echo the key */
 	if (ret == -E2BIG)
 		return argerr(c->e, "%s: %s key longer than %d bytes", c->cmd, kw,
@@ -264,6 +302,7 @@ int espgw_args_sa_add(const char *cmd, int argc, char **argv, struct espgw_sa *s
 	size_t i;
 
 	memset(sa, 0, sizeof(*sa));
+	e->key_in_argv = false;
 	while (c.argc > 0)
 		if (sa_add_arg(&c, take(&c), sa, &lft_seen))
 			goto err;

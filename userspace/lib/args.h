@@ -17,6 +17,8 @@
  * src A dst B spi SPI dir in|out enc ALG KEY [auth ALG KEY] [replay-window N]
  * [legacy] [sel src PFX dst PFX [proto P]] [soft-bytes N] [hard-bytes N]
  * [soft-packets N] [hard-packets N] [soft-secs N] [hard-secs N]
+ * KEY is @PATH (read from the file), @- (a line of standard input, each @- the
+ * next line) or the hex itself; e->key_in_argv says when one was the latter.
  */
 int espgw_args_sa_add(const char *cmd, int argc, char **argv, struct espgw_sa *sa,
 		      struct argerr *e);

@@ -2,9 +2,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/espgw.h>
 
@@ -153,6 +155,64 @@ int arg_hexkey(const char *s, uint8_t *key, size_t max, size_t *len)
 		key[i] = (uint8_t)(hi << 4 | lo);
 	}
 	*len = n / 2;
+	return 0;
+}
+
+/* up to cap - 1 bytes of fd, to EOF or (line) its first newline; -E2BIG beyond */
+static int read_text(int fd, bool line, char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	char ch;
+
+	for (;;) {
+		ssize_t r = line ? read(fd, &ch, 1) : read(fd, buf + n, cap - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		if (line) {
+			if (ch == '\n')
+				break;
+			if (n == cap)
+				return -E2BIG;
+			buf[n] = ch;
+			r = 1;
+		}
+		n += (size_t)r;
+		if (n == cap)
+			return -E2BIG;
+	}
+	*len = n;
+	return 0;
+}
+
+int arg_read_secret(const char *path, char *buf, size_t cap)
+{
+	bool in = !strcmp(path, "-");
+	size_t len = 0, start = 0;
+	int fd, ret;
+
+	if (cap < 1)
+		return -E2BIG;
+	fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	ret = read_text(fd, in, buf, cap, &len);
+	if (!in)
+		close(fd);
+	if (ret) {
+		explicit_bzero(buf, cap);
+		return ret;
+	}
+	while (len > 0 && isspace((unsigned char)buf[len - 1]))
+		len--;
+	while (start < len && isspace((unsigned char)buf[start]))
+		start++;
+	memmove(buf, buf + start, len - start);
+	explicit_bzero(buf + len - start, cap - (len - start));
 	return 0;
 }
 

@@ -7,12 +7,15 @@
 #ifndef _ESPGW_PARSE_H_
 #define _ESPGW_PARSE_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* What went wrong with a command line, e.g. "sa add: invalid SPI 'xyz'". */
 struct argerr {
 	char msg[256];
+	/* not an error: a key was given on the command line itself, where ps shows it */
+	bool key_in_argv;
 };
 
 /* Format the message into e; return -EINVAL. */
@@ -31,6 +34,14 @@ int arg_proto(const char *s, uint8_t *proto);
 const char *proto_name(uint8_t proto);
 /* hex digits, optionally after 0x, an even number of them, at most max bytes */
 int arg_hexkey(const char *s, uint8_t *key, size_t max, size_t *len);
+/*
+ * The text of a secret kept off the command line: the whole file path, or
+ * with path "-" the next line of standard input (read a byte at a time, so a
+ * second call reads the next line), into buf (NUL-terminated) without the
+ * whitespace around it. 0, -E2BIG when it does not fit in cap - 1 bytes, or the
+ * -errno of opening or reading. buf holds a secret: the caller wipes it.
+ */
+int arg_read_secret(const char *path, char *buf, size_t cap);
 /* the spec's name (aes-gcm-16) or a short / Cisco alias (aes-gcm, esp-aes) */
 int arg_enc_alg(const char *s, uint32_t *alg);
 int arg_auth_alg(const char *s, uint32_t *alg);

@@ -7,8 +7,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 
@@ -363,6 +366,233 @@ static void test_sa_add_errors_never_show_keys(void **state)
 	assert_non_null(strstr(e.msg, "unknown keyword 'extra'"));
 }
 
+/* ---- keys off the command line: @FILE, @- ---- */
+
+#define ENC_HEX		"000102030405060708090a0b0c0d0e0f"
+#define AUTH_HEX	"00112233445566778899aabbccddeeff00112233"
+#define KEY_BASE	"src 198.51.100.2 dst 192.0.2.1 spi 0x1234 dir out "
+
+static char key_dir[64];
+
+/* a file holding text (a key, say), in a directory of the test's own; its path in path */
+static void key_file(const char *text, char *path, size_t len)
+{
+	static unsigned int n;
+	char *dir = key_dir;
+	FILE *f;
+
+	if (!dir[0]) {
+		snprintf(key_dir, sizeof(key_dir), "/tmp/espgw-args-XXXXXX");
+		assert_non_null(mkdtemp(dir));
+	}
+	snprintf(path, len, "%s/key%u", dir, n++);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* standard input (fd 0) reads text until stdin_restore(); returns the old fd 0 */
+static int stdin_from(const char *text)
+{
+	char path[128];
+	int saved = dup(0), fd;
+
+	assert_true(saved >= 0);
+	key_file(text, path, sizeof(path));
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(dup2(fd, 0), 0);
+	close(fd);
+	unlink(path);
+	return saved;
+}
+
+static void stdin_restore(int saved)
+{
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+}
+
+/* sa add of line into msg's attributes; returns espgw_req_sa_add's result */
+static int sa_add_attrs(const char *line, struct nlattr **tb, struct nl_msg **msg,
+			struct argerr *e)
+{
+	char **argv;
+	int argc = split(line, &argv), ret;
+
+	*msg = NULL;
+	ret = espgw_req_sa_add(argc, argv, msg, e);
+	if (!ret)
+		assert_int_equal(genlmsg_parse(nlmsg_hdr(*msg), 0, tb, ESPGW_A_SA_MAX, NULL), 0);
+	return ret;
+}
+
+static void assert_keys(struct nlattr **tb)
+{
+	assert_int_equal(nla_len(tb[ESPGW_A_SA_ENC_KEY]), 16);
+	assert_memory_equal(nla_data(tb[ESPGW_A_SA_ENC_KEY]),
+			    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f", 16);
+	assert_int_equal(nla_len(tb[ESPGW_A_SA_AUTH_KEY]), 20);
+	assert_memory_equal(nla_data(tb[ESPGW_A_SA_AUTH_KEY]),
+			    "\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff"
+			    "\x00\x11\x22\x33", 20);
+}
+
+static void test_sa_add_key_files(void **state)
+{
+	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
+	char enc[128], auth[128], line[512];
+	struct nl_msg *msg;
+	struct argerr e;
+
+	(void)state;
+	/* 0x or not, whitespace and newlines around it ignored */
+	key_file("  0x" ENC_HEX "\n", enc, sizeof(enc));
+	key_file(AUTH_HEX "\n\n", auth, sizeof(auth));
+	snprintf(line, sizeof(line), KEY_BASE "enc aes @%s auth hmac-sha1 @%s", enc, auth);
+	assert_int_equal(sa_add_attrs(line, tb, &msg, &e), 0);
+	assert_keys(tb);
+	nlmsg_free(msg);
+	/* one from a file, one on the command line */
+	snprintf(line, sizeof(line), KEY_BASE "enc aes " ENC_HEX " auth hmac-sha1 @%s", auth);
+	assert_int_equal(sa_add_attrs(line, tb, &msg, &e), 0);
+	assert_keys(tb);
+	nlmsg_free(msg);
+}
+
+static void test_sa_add_keys_stdin(void **state)
+{
+	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
+	char auth[128], line[512];
+	struct nl_msg *msg;
+	struct argerr e;
+	int saved;
+
+	(void)state;
+	/* one line each, in the order of the command line */
+	saved = stdin_from(ENC_HEX "\n 0x" AUTH_HEX " \n");
+	assert_int_equal(sa_add_attrs(KEY_BASE "enc aes @- auth hmac-sha1 @-", tb, &msg, &e), 0);
+	stdin_restore(saved);
+	assert_keys(tb);
+	nlmsg_free(msg);
+
+	saved = stdin_from(AUTH_HEX "\r\n" ENC_HEX);	/* no newline at the end */
+	assert_int_equal(sa_add_attrs(KEY_BASE "auth hmac-sha1 @- enc aes @-", tb, &msg, &e), 0);
+	stdin_restore(saved);
+	assert_keys(tb);
+	nlmsg_free(msg);
+
+	/* one from standard input, one from a file */
+	key_file(AUTH_HEX, auth, sizeof(auth));
+	snprintf(line, sizeof(line), KEY_BASE "auth hmac-sha1 @%s enc aes @-", auth);
+	saved = stdin_from(ENC_HEX "\n");
+	assert_int_equal(sa_add_attrs(line, tb, &msg, &e), 0);
+	stdin_restore(saved);
+	assert_keys(tb);
+	nlmsg_free(msg);
+}
+
+static void test_sa_add_key_file_errors(void **state)
+{
+	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
+	char path[128], line[512], big[400];
+	struct nl_msg *msg;
+	struct argerr e;
+	int saved;
+
+	(void)state;
+	assert_int_equal(sa_add_attrs(KEY_BASE "enc aes @/nonexistent/key", tb, &msg, &e),
+			 -EINVAL);
+	assert_null(msg);
+	assert_string_equal(e.msg, "sa add: cannot read the enc key from '/nonexistent/key': "
+			    "No such file or directory");
+
+	key_file(" \n", path, sizeof(path));
+	snprintf(line, sizeof(line), KEY_BASE "enc aes @%s", path);
+	assert_int_equal(sa_add_attrs(line, tb, &msg, &e), -EINVAL);
+	snprintf(line, sizeof(line), "sa add: no enc key in '%s'", path);
+	assert_string_equal(e.msg, line);
+
+	/* a bad key in a file is not shown either */
+	key_file("5ec2e75ec2e7 5ec2e7\n", path, sizeof(path));
+	snprintf(line, sizeof(line), KEY_BASE "enc aes " ENC_HEX " auth sha1 @%s", path);
+	assert_int_equal(sa_add_attrs(line, tb, &msg, &e), -EINVAL);
+	assert_string_equal(e.msg, "sa add: invalid auth key (hex digits, an even number of them)");
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	key_file(big, path, sizeof(path));
+	snprintf(line, sizeof(line), KEY_BASE "enc aes @%s", path);
+	assert_int_equal(sa_add_attrs(line, tb, &msg, &e), -EINVAL);
+	assert_string_equal(e.msg, "sa add: enc key longer than 64 bytes");
+
+	/* a directory is no key file */
+	assert_int_equal(sa_add_attrs(KEY_BASE "enc aes @/", tb, &msg, &e), -EINVAL);
+	assert_string_equal(e.msg, "sa add: cannot read the enc key from '/': Is a directory");
+
+	/* standard input has one line for two @- */
+	saved = stdin_from(ENC_HEX "\n");
+	assert_int_equal(sa_add_attrs(KEY_BASE "enc aes @- auth sha1 @-", tb, &msg, &e),
+			 -EINVAL);
+	stdin_restore(saved);
+	assert_string_equal(e.msg, "sa add: no auth key in standard input");
+}
+
+/* a key given as hex is noted (the tool warns); one from a file or stdin is not */
+static void test_sa_add_key_in_argv(void **state)
+{
+	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
+	char enc[128], line[512];
+	struct nl_msg *msg;
+	struct argerr e;
+
+	(void)state;
+	key_file(ENC_HEX, enc, sizeof(enc));
+	snprintf(line, sizeof(line), KEY_BASE "enc aes @%s", enc);
+	e.key_in_argv = true;
+	assert_int_equal(sa_add_attrs(line, tb, &msg, &e), 0);
+	assert_false(e.key_in_argv);
+	nlmsg_free(msg);
+	assert_int_equal(sa_add_attrs(KEY_BASE "enc aes " ENC_HEX, tb, &msg, &e), 0);
+	assert_true(e.key_in_argv);
+	nlmsg_free(msg);
+	/* noted even when the command line is wrong: ps saw it all the same */
+	assert_int_equal(sa_add_attrs("src 1.1.1.1 enc aes 0011", tb, &msg, &e), -EINVAL);
+	assert_true(e.key_in_argv);
+	snprintf(line, sizeof(line), "src 1.1.1.1 enc aes @%s", enc);
+	assert_int_equal(sa_add_attrs(line, tb, &msg, &e), -EINVAL);
+	assert_false(e.key_in_argv);
+}
+
+static void test_read_secret(void **state)
+{
+	char path[128], buf[16];
+	int saved;
+
+	(void)state;
+	key_file("\t abc def \n\n", path, sizeof(path));
+	assert_int_equal(arg_read_secret(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "abc def");	/* only the whitespace around it goes */
+	key_file("0123456789abcde", path, sizeof(path));	/* 15: fits */
+	assert_int_equal(arg_read_secret(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0123456789abcde");
+	key_file("0123456789abcdef", path, sizeof(path));
+	assert_int_equal(arg_read_secret(path, buf, sizeof(buf)), -E2BIG);
+	assert_int_equal(arg_read_secret("/nonexistent", buf, sizeof(buf)), -ENOENT);
+
+	/* standard input a line at a time, nothing read beyond it */
+	saved = stdin_from("one\n  two  \n\n0123456789abcdef\nlast");
+	assert_int_equal(arg_read_secret("-", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "one");
+	assert_int_equal(arg_read_secret("-", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "two");
+	assert_int_equal(arg_read_secret("-", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(arg_read_secret("-", buf, sizeof(buf)), -E2BIG);
+	stdin_restore(saved);
+}
+
 static void test_sa_delete_request(void **state)
 {
 	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
@@ -537,6 +767,17 @@ static void test_policy_delete_and_flush(void **state)
 	assert_string_equal(e.msg, "flush: unexpected argument 'now'");
 }
 
+static int remove_key_dir(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	if (!key_dir[0])
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", key_dir);
+	return system(cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -549,6 +790,11 @@ int main(void)
 		cmocka_unit_test(test_sa_add_minimal_aead),
 		cmocka_unit_test(test_sa_add_errors),
 		cmocka_unit_test(test_sa_add_errors_never_show_keys),
+		cmocka_unit_test(test_sa_add_key_files),
+		cmocka_unit_test(test_sa_add_keys_stdin),
+		cmocka_unit_test(test_sa_add_key_file_errors),
+		cmocka_unit_test(test_sa_add_key_in_argv),
+		cmocka_unit_test(test_read_secret),
 		cmocka_unit_test(test_sa_delete_request),
 		cmocka_unit_test(test_sa_show_filter),
 		cmocka_unit_test(test_policy_add_request),
@@ -557,5 +803,5 @@ int main(void)
 		cmocka_unit_test(test_policy_delete_and_flush),
 	};
 
-	return cmocka_run_group_tests_name("args", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("args", tests, NULL, remove_key_dir);
 }

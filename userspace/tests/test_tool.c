@@ -55,7 +55,8 @@ static const struct {
 	const char *msg;
 } usage_errors[] = {
 	{ "sa add src 1.1.1.1 dst 2.2.2.2 spi xyz", "espgw: sa add: invalid SPI 'xyz'\n" },
-	{ "sa add src 1.1.1.1 spi 1 dir out enc aes 0011", "espgw: sa add: missing 'dst'\n" },
+	{ "sa add src 1.1.1.1 spi 1 dir out enc aes @/dev/null", "espgw: sa add: no enc key in "
+	  "'/dev/null'\n" },
 	{ "sa a src 1.1.1.1 bogus", "espgw: sa add: unknown keyword 'bogus'\n" },
 	{ "sa del dst 2.2.2.2", "espgw: sa delete: missing 'spi'\n" },
 	{ "sa show spi", "espgw: sa show: 'spi' needs a value\n" },
@@ -84,12 +85,46 @@ static void test_usage_errors(void **state)
 	}
 }
 
+#define WARNING "espgw: warning: a key on the command line is visible to other users (ps): " \
+		"use @FILE or @-\n"
+
 static void test_key_not_echoed(void **state)
 {
 	(void)state;
 	assert_int_equal(run("sa add src 1.1.1.1 enc aes 5ec2e75ec2e7Z"), 2);
 	assert_null(strstr(out, "5ec2e7"));
 	assert_non_null(strstr(out, "invalid enc key"));
+	/* nor from standard input */
+	assert_int_equal(run_with("echo 5ec2e75ec2e7Z | ", "sa add src 1.1.1.1 enc aes @-"), 2);
+	assert_null(strstr(out, "5ec2e7"));
+	assert_string_equal(out, "espgw: sa add: invalid enc key (hex digits, an even number of "
+			    "them)\n");
+}
+
+/* a key on the command line (which ps shows) is warned about; @FILE and @- are not */
+static void test_key_on_command_line_warns(void **state)
+{
+	char path[] = "/tmp/espgw-tool-key-XXXXXX", args[256];
+	int fd;
+
+	(void)state;
+	assert_int_equal(run("sa add src 1.1.1.1 spi 1 dir out enc aes 0011"), 2);
+	assert_string_equal(out, WARNING "espgw: sa add: missing 'dst'\n");
+	assert_int_equal(run("sa add src 1.1.1.1 spi 1 dir out auth sha1 00112233 enc aes "
+			     "@/dev/null"), 2);
+	assert_string_equal(out, WARNING "espgw: sa add: no enc key in '/dev/null'\n");
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0x0011\n", 7), 7);
+	close(fd);
+	snprintf(args, sizeof(args), "sa add src 1.1.1.1 spi 1 dir out enc aes @%s", path);
+	assert_int_equal(run(args), 2);
+	assert_string_equal(out, "espgw: sa add: missing 'dst'\n");
+	unlink(path);
+	assert_int_equal(run_with("printf '0011\\n00112233\\n' | ",
+				  "sa add src 1.1.1.1 spi 1 dir out enc aes @- auth sha1 @-"), 2);
+	assert_string_equal(out, "espgw: sa add: missing 'dst'\n");
 }
 
 /*
@@ -145,6 +180,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_usage_errors, need_tool),
 		cmocka_unit_test_setup(test_key_not_echoed, need_tool),
+		cmocka_unit_test_setup(test_key_on_command_line_warns, need_tool),
 		cmocka_unit_test_setup(test_valid_request_is_sent, need_tool),
 		cmocka_unit_test_setup(test_help, need_tool),
 	};

@@ -3,7 +3,7 @@
  * espgw ike show|stats|clear and espgw pool show: ask espgwd over its control
  * socket, like the router's 'show crypto isakmp sa', 'clear crypto isakmp'
  * and 'show ip local pool'. espgwd answers with records (ctlrec.h), formatted
- * here. The socket is $ESPGWD_SOCKET, or /run/espgwd.sock.
+ * here. The socket is $ESPGWD_SOCKET, or /run/espgw/espgwd.sock.
  */
 
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "algs.h"
+#include "ctl.h"
 #include "ctlrec.h"
 #include "espgw.h"
 #include "util.h"
@@ -23,7 +24,7 @@ static const char *ctl_path(void)
 {
 	const char *p = getenv("ESPGWD_SOCKET");
 
-	return p && *p ? p : "/run/espgwd.sock";
+	return p && *p ? p : CTL_DEFAULT_PATH;
 }
 
 /*

@@ -19,6 +19,9 @@ static int sa_add(int argc, char **argv)
 	/* built first: msg is only set once the request exists */
 	int ret = espgw_req_sa_add(argc, argv, &msg, &e);
 
+	if (e.key_in_argv)
+		fprintf(stderr, "espgw: warning: a key on the command line is visible to other "
+			"users (ps): use @FILE or @-\n");
 	return tool_send("sa add", ret, msg, &e);
 }
 
@@ -104,7 +107,9 @@ static int sa_help(int argc, char **argv)
 	       "       espgw sa delete dst ADDR spi SPI\n"
 	       "       espgw [ -s ] [ -o ] sa show [ dst ADDR ] [ spi SPI ]\n"
 	       "       espgw sa flush\n"
-	       "SPI := decimal or 0x hex    KEY := hex digits, with or without 0x\n"
+	       "SPI := decimal or 0x hex    KEY := @FILE | @- | hex digits, with or without 0x\n"
+	       "  @FILE: the key (hex) in FILE; @-: a line of standard input (one line a key,\n"
+	       "  in order); a key given as hex is visible to other users (ps) while it runs\n"
 	       "PREFIX := a.b.c.d[/len]     PROTO := any | icmp | tcp | udp | NUMBER\n"
 	       "ALG (enc) := aes-gcm-16 (aes-gcm) | chacha20-poly1305 | aes-cbc (aes)\n"
 	       "             | 3des-cbc (3des) | des-cbc (des)\n"
