@@ -327,8 +327,13 @@ void qm_timer(struct ike_engine *e, struct ike_sa *sa, uint64_t now, unsigned in
 	for (i = 0; i < QM_SLOTS; i++) {
 		struct qm *q = sa->qm[i];
 
-		if (!q || now < q->next_retx)
+		if (!q)
 			continue;
+		if (now < q->next_retx) {
+			if (q->next_retx - now < *wait)
+				*wait = (unsigned int)(q->next_retx - now);
+			continue;
+		}
 		if (q->retx >= IKE_QM_RETRANSMITS) {
 			log_msg(LOG_NOTICE, "ISAKMP (%u): no QM3, Quick Mode abandoned",
 				sa->conn_id);
