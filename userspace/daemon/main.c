@@ -25,6 +25,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "priv.h"
+#include "udp.h"
 
 #define DEFAULT_CONF	"/etc/espgwd.conf"
 
@@ -58,82 +59,6 @@ static void usage(FILE *f)
 		   "; -u root keeps uid 0, not the other capabilities)\n");
 }
 
-/* UDP 500, with the destination address of each datagram (IP_PKTINFO). */
-static int udp_open(uint16_t port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd, one = 1;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&a, sizeof(a))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int udp_send(void *arg, const struct sockaddr_in *local, const struct sockaddr_in *peer,
-		    const void *buf, size_t len)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} ctl = { 0 };
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr mh = {
-		.msg_name = (void *)peer, .msg_namelen = sizeof(*peer),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	struct in_pktinfo *pi;
-
-	/* answer from the address the client spoke to */
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
-	pi = (struct in_pktinfo *)CMSG_DATA(cm);
-	pi->ipi_spec_dst = local->sin_addr;
-	return sendmsg(*(int *)arg, &mh, 0) < 0 ? -errno : 0;
-}
-
-static void udp_read(int fd, struct ike_engine *e, uint16_t port)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	static uint8_t buf[65536];
-	struct sockaddr_in peer, local;
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = {
-		.msg_name = &peer, .msg_namelen = sizeof(peer),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	for (;;) {
-		mh.msg_namelen = sizeof(peer);
-		mh.msg_controllen = sizeof(ctl.buf);
-		n = recvmsg(fd, &mh, 0);
-		if (n < 0)
-			return;
-		memset(&local, 0, sizeof(local));
-		local.sin_family = AF_INET;
-		local.sin_port = htons(port);
-		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
-				local.sin_addr = ((struct in_pktinfo *)CMSG_DATA(cm))->ipi_addr;
-		ike_input(e, buf, n, &local, &peer, now_sec());
-	}
-}
-
 /* One command a connection (ctlcmd.c), the answer, then close (ctl.c). */
 static void on_command(void *arg, const char *cmd, FILE *f)
 {
@@ -160,7 +85,8 @@ int main(int argc, char **argv)
 	struct ctl *ctl;
 	char err[512];
 	uint16_t port = 500;
-	int opt, udp, ret, ctl_ms;
+	int opt, ret, ctl_ms;
+	struct udp *udp;
 	size_t it = 0, nctl;
 
 	while ((opt = getopt(argc, argv, "f:td:sc:p:u:h")) != -1) {
@@ -214,11 +140,11 @@ int main(int argc, char **argv)
 	kernel_flush(k);
 	kernel_route_flush(k);
 	udp = udp_open(port);
-	if (udp < 0) {
+	if (!udp) {
 		log_msg(LOG_ERR, "cannot listen on UDP port %u: %s", port, strerror(errno));
 		return 1;
 	}
-	e = ike_engine_new(&conf, k, udp_send, &udp);
+	e = ike_engine_new(&conf, k, udp_send, udp);
 	if (!e)
 		return 1;
 	cc.path = ctl_path;
@@ -245,7 +171,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	log_msg(LOG_INFO, "espgwd %s listening on UDP %u", ESPGW_VERSION, port);
 
-	pfd[0] = (struct pollfd){ .fd = udp, .events = POLLIN };
+	pfd[0] = (struct pollfd){ .fd = udp_fd(udp), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = kernel_events_fd(k), .events = POLLIN };
 	timeout = 1;
 	while (!stop) {
@@ -256,19 +182,21 @@ int main(int argc, char **argv)
 		if (poll(pfd, 2 + nctl, ctl_ms) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & POLLIN)
-			udp_read(udp, e, port);
+			udp_read(udp, e, now_sec());
 		if (pfd[1].revents & POLLIN)
 			kernel_events_read(k, on_expire, e);
 		ctl_run(ctl, pfd + 2, nctl);
 		timeout = ike_timer(e, now_sec());
+		udp_flush(udp);		/* what the timer, events and commands sent */
 		if (timeout > 1)
 			timeout = 1;
 	}
 	log_msg(LOG_INFO, "shutting down: deleting every SA");
 	ike_engine_free(e);
+	udp_flush(udp);
 	kernel_flush(k);
 	kernel_close(k);
-	close(udp);
+	udp_close(udp);
 	ret = ctl_close(ctl);
 	if (ret)
 		log_msg(LOG_WARNING, "cannot remove the control socket %s: %s", ctl_path,
