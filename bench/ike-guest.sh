@@ -52,8 +52,8 @@ mkdir -p $RUNDIR
 # kernel's crypto templates for ESP aes128-sha1 loaded (the first SA with them
 # waits seconds for modprobe under emulation)
 n_client ping -c1 -W5 $GW_OUT >/dev/null
-n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi 0x100 dir in enc aes-cbc "$(hexkey 16)" \
-	auth hmac-sha1-96 "$(hexkey 20)" sel src $INSIDE_NET dst 10.4.0.1/32 || exit 1
+printf '%s\n' "$(hexkey 16)" "$(hexkey 20)" | n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT \
+	spi 0x100 dir in enc aes-cbc @- auth hmac-sha1-96 @- sel src $INSIDE_NET dst 10.4.0.1/32 || exit 1
 n_gw "$ESPGW" flush
 # bursts of IKE from one source: room in the sockets' receive queues
 for ns in "" $NS_GW; do

@@ -60,8 +60,8 @@ for dev in all default out; do n_gw sysctl -qw net.ipv4.conf.$dev.rp_filter=0; d
 # aes128-sha1 loaded (the first SA with it waits seconds for modprobe under emulation)
 n_client ping -c1 -W5 $GW_OUT >/dev/null
 n $NS_FLOOD ping -c1 -W5 $GW_OUT >/dev/null
-n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi 0x100 dir in enc aes-cbc "$(hexkey 16)" \
-	auth hmac-sha1-96 "$(hexkey 20)" sel src $INSIDE_NET dst 10.2.1.1/32 >/dev/null &&
+printf '%s\n' "$(hexkey 16)" "$(hexkey 20)" | n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT \
+	spi 0x100 dir in enc aes-cbc @- auth hmac-sha1-96 @- sel src $INSIDE_NET dst 10.2.1.1/32 >/dev/null &&
 	n_gw "$ESPGW" flush
 
 # the gateway: what test-modecfg.sh does, phase 1 with the flood's first offer
@@ -133,9 +133,12 @@ flood_stop() {
 
 # run NAME FLOODER-ARGS...: espgwd afresh, a client without a flood, then the
 # flood and FLOOD_CLIENTS clients under it
+# run NAME COUNTER ARGS: a flood with the generator's ARGS; COUNTER of 'espgw ike stats'
+# is what the refused MM1s are counted in
 run() {
-	local name=$1 up=0 ping=0 tried=0 row=0 i r0 r1 r2 peak out rate rx0 rx1 udp0 udp1 drop0 drop1
-	shift
+	local name=$1 counter=$2 up=0 ping=0 tried=0 row=0 i r0 r1 r2 peak out rate rx0 rx1 udp0 udp1
+	local drop0 drop1 stats n
+	shift 2
 	if ! espgwd_start "$CONF"; then
 		fail "$name: espgwd starts" "$(tail -5 $RUNDIR/espgwd.log)"
 		return
@@ -197,6 +200,14 @@ run() {
 	     "$name: $up of $FLOOD_CLIENTS clients up within $UP_WITHIN s ($tried tried), $ping reached the inside host" \
 	     "$name: espgwd VmRSS $(mb $r0) MB before the flood, $(mb $peak) MB peak, $(mb $r2) MB after"
 	grep -m1 'MM1 from .* dropped' $RUNDIR/espgwd.log | sed "s/^/# $name: espgwd: /"
+	stats=$(n_gw "$ESPGW" ike stats)
+	diag "$name: espgw ike stats: $(tr '\n' ' ' <<<"$stats")"
+	n=$(sed -n "s/^$counter: //p" <<<"$stats")
+	if [ "${n:-0}" -ge $(((udp1 - udp0) / 2)) ]; then
+		ok "$name: espgw ike stats counts the refused MM1s ($counter $n)"
+	else
+		fail "$name: espgw ike stats counts the refused MM1s in $counter" "$stats"
+	fi
 	if [ "${rate:-0}" -ge "$FLOOD_MIN" ]; then
 		ok "$name: the flood runs at ${rate} MM1/s (at least $FLOOD_MIN)"
 	else
@@ -227,6 +238,6 @@ run() {
 	espgwd_stop
 }
 
-run one-address -p 16
-run spoofed -S $SPOOF_NET
+run one-address mm1_peer_quota -p 16
+run spoofed half_open_evicted -S $SPOOF_NET
 exit 0

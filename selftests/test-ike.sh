@@ -97,8 +97,10 @@ ss_stop KILL
 ss_start aes128-sha1-modp2048 aes128-sha1
 check "initial contact: the restarted client connects again" ss_up
 sleep 1
+# (the wrong-PSK client's exchange may still wait for its MM5 in MM_KEY_EXCH: a bad MM5
+# is dropped, not fatal, so the genuine one could still come)
 check_match "initial contact: one ISAKMP SA left" '^1$' sh -c \
-	"$ESPGW -j ike show | $ROOT/selftests/pyj.py 'len(d)'"
+	"$ESPGW -j ike show | $ROOT/selftests/pyj.py 'len([s for s in d if s[\"state\"] == \"QM_IDLE\"])'"
 [ "$(kernel_sas)" = 2 ] && ok "initial contact: the old SAs are gone from the kernel" ||
 	fail "initial contact: old SAs gone" "$(n_gw "$ESPGW" sa show)"
 check "initial contact: traffic crosses the new tunnel" n_client ping -c2 -i0.3 -W5 $INSIDE
