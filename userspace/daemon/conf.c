@@ -230,6 +230,13 @@ static const struct conf_cmd top_cmds[] = {
 	  .usage = "crypto isakmp policy PRIORITY" },
 	{ .w = { "crypto", "isakmp", "key" }, .fn = cf_isakmp_key },
 	{ .w = { "crypto", "isakmp", "keepalive" }, .fn = cf_isakmp_keepalive },
+	{ .w = { "crypto", "isakmp", "nat", "keepalive" }, .fn = cf_nat_keepalive, .min = 5,
+	  .max = 5, .hint = 3, .usage = "crypto isakmp nat keepalive SECONDS" },
+	{ .w = { "crypto", "ipsec", "nat-transparency", "udp-encapsulation" }, .fn = cf_natt_on,
+	  .min = 4, .max = 4, .hint = 3, .usage = "crypto ipsec nat-transparency udp-encapsulation" },
+	{ .w = { "no", "crypto", "ipsec", "nat-transparency", "udp-encapsulation" },
+	  .fn = cf_natt_off, .min = 5, .max = 5, .lead = 4,
+	  .usage = "no crypto ipsec nat-transparency udp-encapsulation" },
 	{ .w = { "crypto", "isakmp", "client", "configuration", "address-pool", "local" },
 	  .fn = cf_address_pool, .min = 7, .max = 7, .hint = 3,
 	  .usage = "crypto isakmp client configuration address-pool local NAME" },
@@ -251,6 +258,8 @@ static const struct conf_cmd top_cmds[] = {
 	  .listed = true, .usage = "espgw lease-grace SECONDS" },
 	{ .w = { "espgw", "limit" }, .fn = espgw_limit, .min = 4, .max = 4, .listed = true,
 	  .usage = "espgw limit WHAT N" },
+	{ .w = { "espgw", "nat-transparency", "force" }, .fn = cf_natt_force, .min = 3, .max = 3,
+	  .listed = true, .usage = "espgw nat-transparency force" },
 	{ .w = { "crypto", "call", "admission", "limit", "ike" }, .fn = call_admission,
 	  .min = 7, .max = 7, .hint = 2,
 	  .usage = "crypto call admission limit ike sa|in-negotiation-sa N" },
@@ -533,6 +542,7 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 	c->sa_life_kb = 4608000;
 	c->isakmp_pool = -1;
 	c->lease_grace = CONF_GRACE_DEFAULT;
+	c->natt_keepalive = CONF_NATT_KEEPALIVE_DEFAULT;
 	if (err && errlen)
 		err[0] = 0;
 	s = calloc(1, sizeof(*s));

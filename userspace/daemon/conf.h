@@ -28,6 +28,7 @@
 #define CONF_DOMAIN_MAX	128
 #define CONF_BANNER_MAX	512
 #define CONF_GRACE_DEFAULT 60	/* seconds a released lease waits for its client */
+#define CONF_NATT_KEEPALIVE_DEFAULT 20	/* seconds between NAT keepalives */
 
 /* An IPv4 prefix, host byte order, addr already masked. */
 struct conf_net {
@@ -113,6 +114,14 @@ struct conf_limits {
 	unsigned int child;		/* ipsec-sa-per-isakmp-sa */
 };
 
+/* NAT traversal (RFC 3947): "crypto ipsec nat-transparency udp-encapsulation" */
+enum conf_natt {
+	CONF_NATT_ON = 0,	/* the default: ESP in UDP when a NAT is detected */
+	CONF_NATT_OFF,		/* "no crypto ipsec nat-transparency udp-encapsulation" */
+	CONF_NATT_FORCE,	/* "espgw nat-transparency force": ESP in UDP with any client
+				 * that does NAT-T, NAT or not */
+};
+
 struct conf {
 	/* "espgw legacy" (espgw's own line): allow DES, 3DES, MD5, group 1; warn loudly */
 	bool legacy;
@@ -143,6 +152,9 @@ struct conf {
 	unsigned int dpd_sec, dpd_retry;
 	char crypto_map[CONF_NAME_MAX];
 	struct conf_limits limits;
+	enum conf_natt natt;
+	/* "crypto isakmp nat keepalive SECONDS": to clients behind a NAT (default 20) */
+	unsigned int natt_keepalive;
 	/* what conf_warning() returns: NUL-separated messages, heap, freed by conf_free() */
 	char *warnings;
 	size_t warnings_len;

@@ -427,3 +427,31 @@ static const struct conf_cmd iface_cmds[] = {
 const struct conf_block cf_iface_block = {
 	iface_cmds, N_ELEMS(iface_cmds), NULL, NULL,
 };
+
+/*
+ * NAT traversal: "crypto ipsec nat-transparency udp-encapsulation" (the
+ * default), its "no" form, and espgw's "espgw nat-transparency force".
+ */
+static int set_natt(struct st *s, enum conf_natt v)
+{
+	if (s->natt_line && s->c->natt != v)
+		return cf_perr(s, "nat-transparency set differently at line %d", s->natt_line);
+	s->natt_line = s->line;
+	s->c->natt = v;
+	return 0;
+}
+
+int cf_natt_on(struct st *s)
+{
+	return set_natt(s, CONF_NATT_ON);
+}
+
+int cf_natt_off(struct st *s)
+{
+	return set_natt(s, CONF_NATT_OFF);
+}
+
+int cf_natt_force(struct st *s)
+{
+	return set_natt(s, CONF_NATT_FORCE);
+}

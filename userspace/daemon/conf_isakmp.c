@@ -421,6 +421,21 @@ int cf_isakmp_keepalive(struct st *s)
 	return 0;
 }
 
+/* crypto isakmp nat keepalive SECONDS */
+int cf_nat_keepalive(struct st *s)
+{
+	uint64_t sec;
+
+	if (cf_num(s, "crypto isakmp nat keepalive", s->tok[4], 5, 3600, &sec))
+		return -1;
+	if (s->nat_keepalive_line)
+		return cf_perr(s, "duplicate crypto isakmp nat keepalive (first at line %d)",
+			       s->nat_keepalive_line);
+	s->nat_keepalive_line = s->line;
+	s->c->natt_keepalive = (unsigned int)sec;
+	return 0;
+}
+
 /* crypto isakmp client configuration address-pool local NAME */
 int cf_address_pool(struct st *s)
 {

@@ -115,6 +115,8 @@ struct st {
 	struct p_group grp[CONF_MAX_GROUPS];
 	int grace_line;
 	int keepalive_line;
+	int nat_keepalive_line;
+	int natt_line;
 	bool authz_warned;
 	int pool_first_range_line[CONF_MAX_POOLS][CONF_MAX_RANGES];
 
@@ -183,6 +185,10 @@ int cf_dispatch(struct st *s, const struct conf_cmd *tab, size_t n, int from, co
 int cf_open_policy(struct st *s);
 int cf_isakmp_key(struct st *s);
 int cf_isakmp_keepalive(struct st *s);
+int cf_nat_keepalive(struct st *s);
+int cf_natt_on(struct st *s);
+int cf_natt_off(struct st *s);
+int cf_natt_force(struct st *s);
 int cf_open_group(struct st *s);
 int cf_address_pool(struct st *s);
 extern const struct conf_block cf_policy_block, cf_group_block;

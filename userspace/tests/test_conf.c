@@ -536,6 +536,26 @@ static void test_crlf_tabs_comments(void **state)
 
 /* ---------------------------------------------------------------- limits */
 
+static void test_nat_transparency(void **state)
+{
+	(void)state;
+	ok(MODERN);
+	assert_int_equal(C.natt, CONF_NATT_ON);
+	assert_int_equal(C.natt_keepalive, 20);
+	conf_free(&C);
+	ok(MODERN "crypto ipsec nat-transparency udp-encapsulation\n"
+	   "crypto isakmp nat keepalive 30\n");
+	assert_int_equal(C.natt, CONF_NATT_ON);
+	assert_int_equal(C.natt_keepalive, 30);
+	conf_free(&C);
+	ok(MODERN "no crypto ipsec nat-transparency udp-encapsulation\n");
+	assert_int_equal(C.natt, CONF_NATT_OFF);
+	conf_free(&C);
+	ok(MODERN "espgw nat-transparency force\n");
+	assert_int_equal(C.natt, CONF_NATT_FORCE);
+	conf_free(&C);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -659,8 +679,15 @@ struct bad_case {
 static void test_errors_syntax(void **state)
 {
 	static const struct bad_case cases[] = {
-		{ MODERN "crypto isakmp nat keepalive 10\n",
-		  "t.conf:19: unknown command 'crypto isakmp nat'" },
+		{ MODERN "crypto isakmp nat keepalive 2\n",
+		  "t.conf:19: crypto isakmp nat keepalive: 2 is out of range (5-3600)" },
+		{ MODERN "crypto isakmp nat traversal\n",
+		  "t.conf:19: expected 'crypto isakmp nat keepalive SECONDS'" },
+		{ MODERN "crypto ipsec nat-transparency spi-matching\n",
+		  "t.conf:19: expected 'crypto ipsec nat-transparency udp-encapsulation'" },
+		{ MODERN "no crypto ipsec nat-transparency udp-encapsulation\n"
+		  "espgw nat-transparency force\n",
+		  "t.conf:20: nat-transparency set differently at line 19" },
 		{ MODERN "crypto ca trustpoint x\n", "t.conf:19: unknown command 'crypto ca'" },
 		{ MODERN "crypto ipsec df-bit clear\n",
 		  "t.conf:19: unknown command 'crypto ipsec df-bit'" },
@@ -817,7 +844,7 @@ static void test_errors_syntax(void **state)
 		  "long (at most 31 characters)" },
 		{ "espgw legacyy\n",
 		  "t.conf:1: unknown command 'espgw legacyy' (espgw legacy, espgw lease-grace, "
-		  "espgw limit)" },
+		  "espgw limit, espgw nat-transparency force)" },
 		{ "no crypto isakmp policy 1\n",
 		  "t.conf:1: 'no crypto ...': remove the line instead" },
 		{ "crypto isakmp client configuration address-pool local a\n"
@@ -1080,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_crlf_tabs_comments),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_nat_transparency),
 		cmocka_unit_test(test_psk_lookup),
 		cmocka_unit_test(test_legacy_gating),
 		cmocka_unit_test(test_errors_syntax),
