@@ -30,6 +30,7 @@ static void put_sa(void *arg, const struct ike_sa_info *i)
 	ctlrec_u64(f, "hash", i->hash);
 	ctlrec_u64(f, "group", i->group);
 	ctlrec_u64(f, "ipsec_sa_pairs", i->ipsec_sa_pairs);
+	ctlrec_str(f, "nat", i->nat);
 	if (i->lease) {
 		struct in_addr l = { htonl(i->lease) };
 

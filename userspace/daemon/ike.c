@@ -290,6 +290,7 @@ struct ike_sa *sa_from_half(struct ike_engine *e, struct ike_half *h)
 	sa->attrs = h->attrs;
 	sa->lifetime = h->lifetime;
 	sa->dpd_peer = h->dpd_peer;
+	sa->natt = h->natt;
 	sa->created = h->created;
 	sa->state = SA_MM4_SENT;
 	sa->conn_id = ++e->next_conn_id;
@@ -378,6 +379,7 @@ int p2_accept(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, con
 		return -1;
 	}
 	sa_heard(e, sa);
+	natt_follow(e, sa);
 	return 0;
 }
 
@@ -449,6 +451,7 @@ static bool mc_fresh(const struct modecfg_io *io, uint32_t msgid)
 		return false;
 	}
 	sa_heard(e, sa);
+	natt_follow(e, sa);
 	return true;
 }
 
@@ -564,6 +567,8 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len,
 
 	e->now = now;
 	e->st.datagrams++;
+	e->in_local = *local;
+	e->in_peer = *peer;
 	ret = isakmp_decode(buf, len, &m);
 	if (ret < 0) {
 		e->st.malformed++;
@@ -575,7 +580,9 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len,
 	sa = sa_find(e, m.hdr.icookie, m.hdr.rcookie);
 	if (!sa)
 		return input_half(e, &m, ret, rawd, local, peer);
-	if (!same_peer(&sa->peer, peer)) {
+	/* from elsewhere: a NAT-T client floating, or its NAT's new mapping - to be
+	 * followed once the message authenticates (natt_follow()); else not its peer */
+	if (!same_peer(&sa->peer, peer) && !(sa->natt && ret == ISAKMP_ENCRYPTED)) {
 		e->st.no_sa++;
 		log_ratelimited("ISAKMP (%u): message from %s, not from the SA's peer", sa->conn_id,
 				sin_str(peer, a));
@@ -633,6 +640,7 @@ unsigned int ike_timer(struct ike_engine *e, uint64_t now)
 		}
 		if (!dpd_timer(e, sa, now, &wait))
 			continue;
+		natt_timer(e, sa, now, &wait);
 		mc_io(e, sa, &io);
 		modecfg_timer(&io);
 		qm_timer(e, sa, now, &wait);
@@ -674,7 +682,7 @@ void ike_list(struct ike_engine *e, uint64_t now,
 			.lifetime_left = sa->state == SA_ESTABLISHED ? (long)(sa->expires - now) : 0,
 			.enc = sa->attrs.enc, .keybits = sa->attrs.keylen, .hash = sa->attrs.hash,
 			.group = sa->attrs.group, .ipsec_sa_pairs = sa->nchildren,
-			.lease = sa->mc.lease,
+			.lease = sa->mc.lease, .nat = natt_state(sa),
 		};
 
 		cb(arg, &i);

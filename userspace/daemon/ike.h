@@ -45,6 +45,7 @@ struct ike_sa_info {
 	uint16_t enc, keybits, hash, group;
 	unsigned int ipsec_sa_pairs;
 	uint32_t lease;			/* host order, 0: none */
+	const char *nat;		/* NAT-T: off, none, peer, local, both, forced */
 };
 
 /* Every ISAKMP SA past its first exchange, newest first. */

@@ -352,6 +352,17 @@ int child_install(struct ike_engine *e, struct ike_sa *sa, struct qm *q)
 	return 0;
 }
 
+void child_follow(struct ike_engine *e, struct child *c, const struct sockaddr_in *old)
+{
+	uint32_t peer = c->sa->peer.sin_addr.s_addr;
+
+	htab_del(&e->spi_out, &c->by_out);
+	htab_add(&e->spi_out, &c->by_out, sa_key(&e->spi_out, peer, c->spi_out));
+	kernel_sa_move(e->k, old->sin_addr.s_addr, c->spi_out, peer, c->sa->peer.sin_port);
+	if (c->pol && c->pol->target == c)
+		policy_point(e, c->pol, c, true);
+}
+
 void child_remove(struct ike_engine *e, struct child *c)
 {
 	struct ike_sa *sa = c->sa;

@@ -76,6 +76,7 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	const uint8_t *vid;
 	struct ike_half *h;
 	unsigned int i = 0;
+	uint8_t natt;
 	size_t vlen;
 	int len;
 
@@ -115,6 +116,8 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	vid = isakmp_vid_bytes(ISAKMP_VID_DPD, &vlen);
 	if (vid)
 		isakmp_put_data(&enc, ISAKMP_NP_VID, vid, vlen);
+	natt = natt_choose(e, m);
+	natt_put_vid(&enc, natt);
 	len = isakmp_enc_finish(&enc);
 	h = len > 0 ? calloc(1, sizeof(*h) + pl->len + (size_t)len) : NULL;
 	if (!h) {
@@ -129,6 +132,7 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	h->attrs = c.attrs;
 	h->lifetime = c.lifetime;
 	h->acct = acct;
+	h->natt = natt;
 	for (i = 0; (pl = isakmp_find(m, ISAKMP_NP_VID, &i));)
 		if (isakmp_vid_classify(pl->body, pl->len) == ISAKMP_VID_DPD)
 			h->dpd_peer = true;
@@ -243,10 +247,12 @@ void mm3(struct ike_engine *e, struct ike_half *h, const struct isakmp_msg *m,
 	log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): MM3 from %s: SKEYID state generated",
 		  sa->conn_id, sin_str(&sa->peer, a));
 
+	natt_mm3(e, sa, m);
 	hdr.flags = 0;
 	isakmp_enc_init(&enc, buf, sizeof(buf), &hdr);
 	isakmp_put_data(&enc, ISAKMP_NP_KE, mm->gxr, mm->glen);
 	isakmp_put_data(&enc, ISAKMP_NP_NONCE, mm->nr, NONCE_LEN);
+	natt_put_natd(e, sa, &enc);
 	len = isakmp_enc_finish(&enc);
 	if (len > 0)
 		mm_reply(e, sa, rawd, buf, (size_t)len);
@@ -323,6 +329,7 @@ void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const ui
 		return;
 	}
 	memcpy(sa->iv, iv, sizeof(sa->iv));	/* authenticated: the chain moves on */
+	natt_follow(e, sa);			/* floated to 4500 */
 	sa->id_type = id.type;
 	sa->id_len = id.len < sizeof(sa->id_data) ? id.len : sizeof(sa->id_data);
 	memcpy(sa->id_data, id.data, sa->id_len);

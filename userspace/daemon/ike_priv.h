@@ -31,6 +31,15 @@ enum sa_state {
 	SA_ESTABLISHED,		/* Quick Mode and informational from here on */
 };
 
+/* The NAT traversal a peer and we both do (RFC 3947, or a draft it grew from). */
+enum natt_kind {
+	NATT_NONE,
+	NATT_02,	/* draft-ietf-ipsec-nat-t-ike-02 */
+	NATT_02N,	/* the same with a newline in its VID */
+	NATT_03,	/* draft-ietf-ipsec-nat-t-ike-03 */
+	NATT_RFC,	/* RFC 3947 */
+};
+
 /* What one outside address holds: the caps per peer count these. */
 struct peer_acct {
 	struct hnode hn;		/* e->peers, by address */
@@ -64,6 +73,7 @@ struct ike_half {
 	struct ike_p1_attrs attrs;
 	uint32_t lifetime;
 	bool dpd_peer;
+	uint8_t natt;			/* enum natt_kind */
 	uint8_t in_digest[DIGEST_LEN];	/* MM1, to spot retransmissions */
 	uint16_t sai_len, reply_len;
 	uint8_t data[];			/* SAi_b, then our MM2 */
@@ -101,6 +111,7 @@ struct child {
 	struct conf_net local, remote;
 	uint8_t esp;
 	uint16_t keybits, auth;
+	bool encap;			/* ESP in UDP, to the SA's peer port from its local port */
 	uint64_t installed;
 	struct policy_ref *pol;		/* NULL until installed */
 	struct route_ref *route;
@@ -157,6 +168,11 @@ struct ike_sa {
 	struct ike_p1_keys keys;
 	uint8_t iv[IKE_MAX_BLOCK];	/* Main Mode CBC chain */
 	uint8_t p1_last[IKE_MAX_BLOCK];	/* last block of MM6: base of phase-2 IVs */
+	/* NAT traversal: the kind both do, who is behind a NAT (NAT-D, MM3), whether
+	 * ESP goes in UDP, when the next keepalive is due */
+	uint8_t natt;			/* enum natt_kind */
+	bool nat_peer, nat_local, encap;
+	uint64_t ka_next;
 	/* the peer's identity (IDii), for INITIAL-CONTACT and 'ike show' */
 	uint8_t id_type;
 	uint8_t id_data[64];
@@ -204,6 +220,8 @@ struct ike_engine {
 	unsigned int nsas;		/* established */
 	unsigned int npairs;		/* children */
 	struct ike_stats st;
+	/* the datagram being handled: where it came from, what it came to */
+	struct sockaddr_in in_local, in_peer;
 	unsigned int next_conn_id;
 	uint32_t next_policy_id;
 	uint64_t now;
@@ -259,6 +277,26 @@ void mm_done(struct ike_sa *sa);
 /* RFC 2407 4.6.3.3: the peer rebooted; its older ISAKMP SAs with us go. */
 void initial_contact(struct ike_engine *e, struct ike_sa *sa);
 
+/* ike_natt.c: NAT traversal (RFC 3947; drafts 02 and 03) */
+/* MM1: the NAT-T both sides do (the best of the peer's VIDs), NATT_NONE when off. */
+uint8_t natt_choose(const struct ike_engine *e, const struct isakmp_msg *m);
+/* MM2: our VID for it. */
+void natt_put_vid(struct isakmp_enc *enc, uint8_t natt);
+/* MM3: who is behind a NAT, from the peer's NAT-D payloads; ESP in UDP or not. */
+void natt_mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg *m);
+/* MM4: our NAT-D payloads. */
+void natt_put_natd(struct ike_engine *e, struct ike_sa *sa, struct isakmp_enc *enc);
+/*
+ * An authenticated message came from another address or port than the SA's
+ * (the client floated to 4500, or its NAT gave it a new mapping): the SA and
+ * its IPsec SAs follow it.
+ */
+void natt_follow(struct ike_engine *e, struct ike_sa *sa);
+/* NAT keepalives to clients behind a NAT; may lower *wait. */
+void natt_timer(struct ike_engine *e, struct ike_sa *sa, uint64_t now, unsigned int *wait);
+/* 'ike show': "none", "peer", "local", "both" */
+const char *natt_state(const struct ike_sa *sa);
+
 /* ike_qm.c */
 void quick(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const uint8_t *rawd);
 /* Retransmit QM2s, abandon Quick Modes without QM3; may lower *wait. */
@@ -291,5 +329,7 @@ struct child *child_by_sa(struct ike_engine *e, uint32_t dst, uint32_t spi);
 /* One of sa's children by either of its SPIs (a DELETE from the peer names our inbound). */
 struct child *child_of_sa(struct ike_sa *sa, uint32_t spi);
 bool peer_spi_in_use(struct ike_engine *e, uint32_t peer, uint32_t spi);
+/* c's ISAKMP SA moved from old (NAT-T): its outbound SA, policy and tables follow. */
+void child_follow(struct ike_engine *e, struct child *c, const struct sockaddr_in *old);
 
 #endif /* _ESPGW_IKE_PRIV_H_ */

@@ -157,6 +157,7 @@ static void qm1(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, s
 		.life_sec = dm->life_sec ? dm->life_sec : conf->sa_life_sec,
 		.life_kb = dm->life_kb ? dm->life_kb : conf->sa_life_kb,
 		.legacy = conf->legacy,
+		.natt = sa->encap,
 	};
 	if (ike_p2_select(&pol, &isa, kelen, &ch))
 		return qm_fail(e, sa, q, ISAKMP_N_NO_PROPOSAL_CHOSEN,
@@ -183,6 +184,7 @@ static void qm1(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, s
 	q->c->esp = ch.ts->esp;
 	q->c->keybits = ch.ts->keybits;
 	q->c->auth = ch.ts->auth;
+	q->c->encap = sa->encap;
 	memcpy(q->ni, ni, nilen);
 	q->ni_len = nilen;
 	RAND_bytes(q->nr, NONCE_LEN);

@@ -115,6 +115,18 @@ static int nl_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
 	return ret == -ENOENT ? 0 : ret;	/* already gone (hard expiry) */
 }
 
+static int nl_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t new_dst,
+		      uint16_t new_dport)
+{
+	(void)k;
+	(void)dst;
+	(void)new_dst;
+	(void)new_dport;
+	log_msg(LOG_ERR, "kernel: SA 0x%08x cannot follow its peer: espgw.ko has no sa-move yet",
+		spi);
+	return -EOPNOTSUPP;
+}
+
 static int nl_policy_add(struct kernel *k, const struct espgw_policy *p, bool replace)
 {
 	struct nl_msg *msg = espgw_req(replace ? ESPGW_CMD_POLICY_SET : ESPGW_CMD_POLICY_NEW, 0);
@@ -416,6 +428,7 @@ int kernel_route_flush(struct kernel *kb)
 static const struct kernel_ops nl_ops = {
 	.sa_add = nl_sa_add,
 	.sa_del = nl_sa_del,
+	.sa_move = nl_sa_move,
 	.policy_add = nl_policy_add,
 	.policy_del = nl_policy_del,
 	.route_add = nl_route_add,

@@ -80,6 +80,25 @@ static int fake_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
 	return 0;
 }
 
+static int fake_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t new_dst,
+			uint16_t new_dport)
+{
+	struct kernel_fake *f = kf(k);
+	struct espgw_sa *s;
+	int err = enter(k, KFAKE_SA_MOVE);
+
+	(void)new_dport;
+	if (err)
+		return err;
+	s = find_sa(f, dst, spi);
+	if (!s)
+		return -ENOENT;
+	if (new_dst != dst && find_sa(f, new_dst, spi))
+		return -EEXIST;
+	s->dst = new_dst;
+	return 0;
+}
+
 static struct espgw_policy *find_pol(struct kernel_fake *f, uint32_t id)
 {
 	size_t i;
@@ -168,6 +187,7 @@ static int fake_route_del(struct kernel *k, const struct conf_net *dst)
 static const struct kernel_ops fake_ops = {
 	.sa_add = fake_sa_add,
 	.sa_del = fake_sa_del,
+	.sa_move = fake_sa_move,
 	.policy_add = fake_policy_add,
 	.policy_del = fake_policy_del,
 	.route_add = fake_route_add,

@@ -47,13 +47,15 @@ static uint64_t now_sec(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: espgwd [-f FILE] [-t] [-d CATS] [-s] [-c SOCKET] [-p PORT] [-u USER]\n"
+	fprintf(f, "Usage: espgwd [-f FILE] [-t] [-d CATS] [-s] [-c SOCKET] [-p PORT] [-P PORT]\n"
+		   "              [-u USER]\n"
 		   "  -f FILE    configuration (default " DEFAULT_CONF ")\n"
 		   "  -t         check the configuration and exit\n"
 		   "  -d CATS    debug categories: isakmp,ipsec,engine or all\n"
 		   "  -s         log to syslog instead of stderr\n"
 		   "  -c SOCKET  control socket (default " CTL_DEFAULT_PATH ")\n"
 		   "  -p PORT    IKE port (default 500)\n"
+		   "  -P PORT    NAT traversal port (default 4500; 0: none)\n"
 		   "  -u USER    once the sockets are open, run as USER with CAP_NET_ADMIN alone\n"
 		   "             (default " PRIV_DEFAULT_USER
 		   "; -u root keeps uid 0, not the other capabilities)\n");
@@ -76,7 +78,7 @@ int main(int argc, char **argv)
 	const char *user = PRIV_DEFAULT_USER;
 	unsigned int debug = 0, timeout;
 	bool check = false, use_syslog = false;
-	struct pollfd pfd[2 + CTL_POLLFDS];
+	struct pollfd pfd[3 + CTL_POLLFDS];
 	struct ctl_conf cc = { 0 };
 	struct priv_user pu;
 	struct ike_engine *e;
@@ -84,18 +86,20 @@ int main(int argc, char **argv)
 	struct conf conf;
 	struct ctl *ctl;
 	char err[512];
-	uint16_t port = 500;
-	int opt, ret, ctl_ms;
+	uint16_t port = 500, natt_port = UDP_NATT_PORT;
+	int opt, ret, ctl_ms, fds[2];
+	unsigned int nudp, i;
 	struct udp *udp;
 	size_t it = 0, nctl;
 
-	while ((opt = getopt(argc, argv, "f:td:sc:p:u:h")) != -1) {
+	while ((opt = getopt(argc, argv, "f:td:sc:p:P:u:h")) != -1) {
 		switch (opt) {
 		case 'f': conf_path = optarg; break;
 		case 't': check = true; break;
 		case 's': use_syslog = true; break;
 		case 'c': ctl_path = optarg; break;
 		case 'p': port = (uint16_t)atoi(optarg); break;
+		case 'P': natt_port = (uint16_t)atoi(optarg); break;
 		case 'u': user = optarg; break;
 		case 'd':
 			if (log_parse_cats(optarg, &debug)) {
@@ -139,9 +143,12 @@ int main(int argc, char **argv)
 	 * protocol ESPGW_RTPROT: start clean after a restart. */
 	kernel_flush(k);
 	kernel_route_flush(k);
-	udp = udp_open(port);
+	if (conf.natt == CONF_NATT_OFF)
+		natt_port = 0;
+	udp = udp_open(port, natt_port);
 	if (!udp) {
-		log_msg(LOG_ERR, "cannot listen on UDP port %u: %s", port, strerror(errno));
+		log_msg(LOG_ERR, "cannot listen on UDP ports %u and %u: %s", port, natt_port,
+			strerror(errno));
 		return 1;
 	}
 	e = ike_engine_new(&conf, k, udp_send, udp);
@@ -169,23 +176,30 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	log_msg(LOG_INFO, "espgwd %s listening on UDP %u", ESPGW_VERSION, port);
+	if (natt_port)
+		log_msg(LOG_INFO, "espgwd %s listening on UDP %u and %u (NAT traversal)",
+			ESPGW_VERSION, port, natt_port);
+	else
+		log_msg(LOG_INFO, "espgwd %s listening on UDP %u", ESPGW_VERSION, port);
 
-	pfd[0] = (struct pollfd){ .fd = udp_fd(udp), .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = kernel_events_fd(k), .events = POLLIN };
+	nudp = udp_fds(udp, fds);
+	for (i = 0; i < nudp; i++)
+		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	pfd[nudp] = (struct pollfd){ .fd = kernel_events_fd(k), .events = POLLIN };
 	timeout = 1;
 	while (!stop) {
-		nctl = ctl_pollfds(ctl, pfd + 2);
+		nctl = ctl_pollfds(ctl, pfd + nudp + 1);
 		ctl_ms = ctl_timeout(ctl);
 		if (ctl_ms < 0 || ctl_ms > (int)timeout * 1000)
 			ctl_ms = (int)timeout * 1000;
-		if (poll(pfd, 2 + nctl, ctl_ms) < 0 && errno != EINTR)
+		if (poll(pfd, nudp + 1 + nctl, ctl_ms) < 0 && errno != EINTR)
 			break;
-		if (pfd[0].revents & POLLIN)
-			udp_read(udp, e, now_sec());
-		if (pfd[1].revents & POLLIN)
+		for (i = 0; i < nudp; i++)
+			if (pfd[i].revents & POLLIN)
+				udp_read(udp, i, e, now_sec());
+		if (pfd[nudp].revents & POLLIN)
 			kernel_events_read(k, on_expire, e);
-		ctl_run(ctl, pfd + 2, nctl);
+		ctl_run(ctl, pfd + nudp + 1, nctl);
 		timeout = ike_timer(e, now_sec());
 		udp_flush(udp);		/* what the timer, events and commands sent */
 		if (timeout > 1)

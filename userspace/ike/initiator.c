@@ -141,6 +141,9 @@ int ike_init_mm1(struct ike_init *in, uint8_t *buf, size_t cap)
 	vid = c->dpd ? isakmp_vid_bytes(ISAKMP_VID_DPD, &vlen) : NULL;
 	if (vid)
 		isakmp_put_data(&e, ISAKMP_NP_VID, vid, vlen);
+	vid = c->natt ? isakmp_vid_bytes(ISAKMP_VID_NATT_RFC3947, &vlen) : NULL;
+	if (vid)
+		isakmp_put_data(&e, ISAKMP_NP_VID, vid, vlen);
 	len = isakmp_enc_finish(&e);
 	if (len <= 0)
 		return fail(in, len ? len : ISAKMP_E_INVAL, "MM1 encoding");
@@ -176,12 +179,23 @@ int ike_init_mm2(struct ike_init *in, const uint8_t *msg, size_t len)
 	    a.auth != c->auth || a.group != c->group)
 		return fail(in, ISAKMP_E_INVAL, "MM2 does not choose our transform");
 	memcpy(in->cr, m.hdr.rcookie, ISAKMP_COOKIE_LEN);
+	in->natt = false;
+	for (i = 0; c->natt && (pl = isakmp_find(&m, ISAKMP_NP_VID, &i));)
+		if (isakmp_vid_classify(pl->body, pl->len) == ISAKMP_VID_NATT_RFC3947)
+			in->natt = true;
 	return 0;
 }
 
-/* HDR, KE, Ni */
+static int natd(const struct ike_init *in, uint32_t addr, uint16_t port, uint8_t *out)
+{
+	return ike_natd_hash(in->conf.hash, in->ci, in->cr, &addr, 4, ntohs(port), out);
+}
+
+/* HDR, KE, Ni [, NAT-D(the gateway), NAT-D(us)] */
 int ike_init_mm3(struct ike_init *in, uint8_t *buf, size_t cap)
 {
+	const struct ike_init_conf *c = &in->conf;
+	uint8_t d[IKE_MAX_HASH];
 	struct isakmp_hdr h;
 	struct isakmp_enc e;
 	int len;
@@ -191,6 +205,14 @@ int ike_init_mm3(struct ike_init *in, uint8_t *buf, size_t cap)
 	isakmp_enc_init(&e, buf, cap, &h);
 	isakmp_put_data(&e, ISAKMP_NP_KE, in->gxi, in->glen);
 	isakmp_put_data(&e, ISAKMP_NP_NONCE, in->ni, sizeof(in->ni));
+	if (in->natt) {
+		if (natd(in, c->natd_gw_addr, c->natd_gw_port, d))
+			return fail(in, ISAKMP_E_CRYPTO, "NAT-D");
+		isakmp_put_data(&e, ISAKMP_NP_NATD, d, ike_hash_len(c->hash));
+		if (natd(in, c->natd_self_addr, c->natd_self_port, d))
+			return fail(in, ISAKMP_E_CRYPTO, "NAT-D");
+		isakmp_put_data(&e, ISAKMP_NP_NATD, d, ike_hash_len(c->hash));
+	}
 	len = isakmp_enc_finish(&e);
 	return len > 0 ? len : fail(in, len ? len : ISAKMP_E_INVAL, "MM3 encoding");
 }
@@ -228,6 +250,31 @@ int ike_init_mm4(struct ike_init *in, const uint8_t *msg, size_t len)
 	if (ret) {
 		ike_p1_keys_clear(&k);
 		return fail(in, ISAKMP_E_CRYPTO, "phase-1 keys");
+	}
+	if (in->natt) {
+		const struct isakmp_payload *pd;
+		uint8_t self[IKE_MAX_HASH], gw[IKE_MAX_HASH];
+		size_t hl = ike_hash_len(c->hash);
+		unsigned int n = 0;
+
+		in->nat_self = in->nat_gw = true;
+		if (natd(in, c->natd_self_addr, c->natd_self_port, self) ||
+		    natd(in, c->natd_gw_addr, c->natd_gw_port, gw)) {
+			ike_p1_keys_clear(&k);
+			return fail(in, ISAKMP_E_CRYPTO, "NAT-D");
+		}
+		for (i = 0; (pd = isakmp_find(&m, ISAKMP_NP_NATD, &i)); n++) {
+			if (pd->len != hl)
+				continue;
+			if (!n && !memcmp(pd->body, self, hl))
+				in->nat_self = false;	/* the gateway sees us as we are */
+			else if (n && !memcmp(pd->body, gw, hl))
+				in->nat_gw = false;
+		}
+		if (n < 2) {
+			ike_p1_keys_clear(&k);
+			return fail(in, ISAKMP_E_INVAL, "MM4 without NAT-D");
+		}
 	}
 	memcpy(in->gxr, kd, kl);
 	memcpy(in->nr, nd, nl);
@@ -494,7 +541,8 @@ int ike_init_qm1(struct ike_init *in, uint32_t spi, uint8_t *buf, size_t cap)
 		isakmp_put_attr(&e, IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS);
 		isakmp_put_attr(&e, IPSEC_ATTR_LIFE_DURATION, c->esp_life_sec);
 	}
-	isakmp_put_attr(&e, IPSEC_ATTR_ENCAP_MODE, IPSEC_ENCAP_TUNNEL);
+	isakmp_put_attr(&e, IPSEC_ATTR_ENCAP_MODE, in->natt && (in->nat_self || in->nat_gw) ?
+			IPSEC_ENCAP_UDP_TUNNEL : IPSEC_ENCAP_TUNNEL);
 	if (c->pfs_group)
 		isakmp_put_attr(&e, IPSEC_ATTR_GROUP_DESC, c->pfs_group);
 	if (c->esp_auth)

@@ -60,6 +60,14 @@ struct ike_init_conf {
 	bool initial_contact;		/* N(INITIAL-CONTACT) in MM5 */
 	bool dpd;			/* the DPD vendor ID (RFC 3706) in MM1 */
 	bool modecfg;			/* ask for an address (REQUEST) before Quick Mode */
+	/*
+	 * NAT-T (RFC 3947): its VID in MM1, NAT-D payloads in MM3 of the addresses
+	 * and ports (network order) it believes it sends from and to: a NAT
+	 * between it and the gateway makes what the gateway sees differ.
+	 */
+	bool natt;
+	uint32_t natd_self_addr, natd_gw_addr;
+	uint16_t natd_self_port, natd_gw_port;
 	/* Quick Mode: one ESP transform, tunnel mode */
 	uint8_t esp;			/* enum isakmp_esp_id */
 	uint16_t esp_keybits;
@@ -104,6 +112,8 @@ struct ike_init {
 	uint8_t iv[IKE_MAX_BLOCK];	/* Main Mode CBC chain */
 	uint8_t p1_last[IKE_MAX_BLOCK];	/* its last block after MM6: base of phase-2 IVs */
 	bool established;		/* MM6 verified */
+	/* NAT-T: the gateway chose it; what MM4's NAT-D says */
+	bool natt, nat_self, nat_gw;
 	/* Mode-Config */
 	uint32_t cfg_msgid;		/* our REQUEST's */
 	uint16_t cfg_ident;

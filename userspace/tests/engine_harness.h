@@ -169,9 +169,9 @@ static inline void eh_forget(struct eh *h)
 	h->nout = h->next = h->nin = 0;
 }
 
-/* Any datagram, from any address and port, to the gateway at the current time. */
-static inline void eh_send_from(struct eh *h, const void *buf, size_t len,
-				const struct sockaddr_in *from)
+/* Any datagram, from any address and port, to the gateway's port to, at the current time. */
+static inline void eh_send_to(struct eh *h, const void *buf, size_t len,
+			      const struct sockaddr_in *from, const struct sockaddr_in *to)
 {
 	struct eh_dgram *d;
 
@@ -180,10 +180,17 @@ static inline void eh_send_from(struct eh *h, const void *buf, size_t len,
 	assert_true(len <= sizeof(d->buf));
 	d = &h->in[h->nin++];
 	d->from = *from;
-	d->to = h->gw;
+	d->to = *to;
 	d->len = len;
 	memcpy(d->buf, buf, len);
-	ike_input(h->e, d->buf, len, &h->gw, from, h->now);
+	ike_input(h->e, d->buf, len, to, from, h->now);
+}
+
+/* ... to port 500 */
+static inline void eh_send_from(struct eh *h, const void *buf, size_t len,
+				const struct sockaddr_in *from)
+{
+	eh_send_to(h, buf, len, from, &h->gw);
 }
 
 static inline void eh_send(struct eh *h, const void *buf, size_t len)
@@ -196,7 +203,7 @@ static inline void eh_send(struct eh *h, const void *buf, size_t len)
 static inline void eh_replay(struct eh *h, unsigned int i)
 {
 	assert_true(i < h->nin);
-	eh_send_from(h, h->in[i].buf, h->in[i].len, &h->in[i].from);
+	eh_send_to(h, h->in[i].buf, h->in[i].len, &h->in[i].from, &h->in[i].to);
 }
 
 /* The engine's next datagram not yet taken, or NULL. */

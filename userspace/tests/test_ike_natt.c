@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NAT traversal in the engine (RFC 3947), on the engine harness: NAT-D tells
+ * who is behind a NAT, the client floats to 4500, Quick Mode is UDP-
+ * encapsulated, keepalives keep the client's mapping, and an authenticated
+ * message from a new mapping moves the SA while nothing else does.
+ */
+#include "engine_harness.h"
+
+#include <linux/espgw.h>
+
+#include "sa.h"
+
+#define HOME		0xc0a80102	/* 192.168.1.2: the client behind its home router */
+#define NAT_PORT	4501		/* the router's mapping of the client's port 4500 */
+
+/* The client behind a NAT: its own address and ports are not what the gateway sees. */
+static struct ike_init_conf natted(void)
+{
+	struct ike_init_conf c = eh_client_default();
+
+	c.natt = true;
+	c.natd_self_addr = htonl(HOME);
+	c.natd_self_port = htons(500);
+	c.natd_gw_addr = htonl(EH_GW);
+	c.natd_gw_port = htons(500);
+	return c;
+}
+
+/* The exchange as a NATed client runs it: Main Mode on 500, then everything on 4500. */
+static void connect_natted(struct eh *h, uint32_t pub, uint16_t port)
+{
+	struct sockaddr_in from500 = eh_addr(pub, 500), from = eh_addr(pub, port);
+	struct sockaddr_in gw = eh_addr(EH_GW, 4500);
+	struct ike_init *c = &h->ini;
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+
+	eh_send_from(h, b, (size_t)ike_init_mm1(c, b, sizeof(b)), &from500);
+	d = eh_recv(h);
+	assert_non_null(d);
+	assert_int_equal(ike_init_mm2(c, d->buf, d->len), 0);
+	assert_true(c->natt);				/* the gateway does NAT-T */
+	eh_send_from(h, b, (size_t)ike_init_mm3(c, b, sizeof(b)), &from500);
+	d = eh_recv(h);
+	assert_non_null(d);
+	assert_int_equal(ike_init_mm4(c, d->buf, d->len), 0);
+	assert_true(c->nat_self);			/* it saw our NAT */
+	assert_false(c->nat_gw);
+	/* the float: MM5 from 4500 (mapped to port) to the gateway's 4500 */
+	eh_send_to(h, b, (size_t)ike_init_mm5(c, b, sizeof(b)), &from, &gw);
+	d = eh_recv(h);
+	assert_non_null(d);
+	assert_int_equal(d->from.sin_port, htons(4500));
+	assert_int_equal(d->to.sin_port, htons(port));
+	assert_int_equal(ike_init_mm6(c, d->buf, d->len), 0);
+	eh_send_to(h, b, (size_t)ike_init_request(c, b, sizeof(b)), &from, &gw);
+	d = eh_recv(h);
+	assert_non_null(d);
+	assert_int_equal(ike_init_reply(c, d->buf, d->len), 0);
+	eh_send_to(h, b, (size_t)ike_init_qm1(c, 0, b, sizeof(b)), &from, &gw);
+	d = eh_recv(h);
+	assert_non_null(d);
+	assert_int_equal(ike_init_qm2(c, d->buf, d->len), 0);	/* UDP tunnel mode accepted */
+	eh_send_to(h, b, (size_t)ike_init_qm3(c, b, sizeof(b)), &from, &gw);
+	assert_null(eh_recv(h));
+}
+
+static void test_client_behind_nat(void **state)
+{
+	struct ike_init_conf c = natted();
+	struct eh *h = eh_new(EH_CONF_PULL, &c);
+	const struct eh_dgram *d;
+
+	(void)state;
+	connect_natted(h, EH_CLIENT, NAT_PORT);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	assert_non_null(kernel_fake_sa(h->k, htonl(EH_CLIENT), h->ini.spi_in));
+	assert_non_null(strstr(eh_show(h), "nat=peer"));
+	assert_non_null(strstr(eh_show(h), "sport=4501"));
+	/* keepalives: one 0xFF byte from 4500 to the client's mapping, every 20 s */
+	eh_advance(h, 21);
+	d = eh_recv(h);
+	assert_non_null(d);
+	assert_int_equal(d->len, 1);
+	assert_int_equal(d->buf[0], 0xff);
+	assert_int_equal(d->from.sin_port, htons(4500));
+	assert_int_equal(d->to.sin_port, htons(NAT_PORT));
+	eh_free(h);
+}
+
+/* No NAT: NAT-T agreed, no float, plain ESP; a UDP-encapsulated Quick Mode is refused. */
+static void test_no_nat(void **state)
+{
+	struct ike_init_conf c = natted();
+	struct eh *h;
+
+	(void)state;
+	c.natd_self_addr = htonl(EH_CLIENT);
+	h = eh_new(EH_CONF_PULL, &c);
+	eh_connect(h);
+	assert_false(h->ini.nat_self);
+	assert_false(h->ini.nat_gw);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	assert_non_null(strstr(eh_show(h), "nat=none"));
+	eh_advance(h, 30);
+	assert_null(eh_recv(h));			/* no keepalives */
+	eh_free(h);
+}
+
+/* 'no crypto ipsec nat-transparency udp-encapsulation': no NAT-T VID, no NAT-D. */
+static void test_natt_off(void **state)
+{
+	struct ike_init_conf c = natted();
+	struct eh *h = eh_new(EH_CONF_PULL "no crypto ipsec nat-transparency udp-encapsulation\n",
+			      &c);
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+
+	(void)state;
+	d = eh_ask(h, b, ike_init_mm1(&h->ini, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(ike_init_mm2(&h->ini, d->buf, d->len), 0);
+	assert_false(h->ini.natt);
+	eh_free(h);
+}
+
+/* 'espgw nat-transparency force': the client sees the gateway "behind a NAT" and floats. */
+static void test_force(void **state)
+{
+	struct ike_init_conf c = natted();
+	struct eh *h;
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+
+	(void)state;
+	c.natd_self_addr = htonl(EH_CLIENT);		/* no NAT at all */
+	h = eh_new(EH_CONF_PULL "espgw nat-transparency force\n", &c);
+	d = eh_ask(h, b, ike_init_mm1(&h->ini, b, sizeof(b)));
+	assert_int_equal(ike_init_mm2(&h->ini, d->buf, d->len), 0);
+	d = eh_ask(h, b, ike_init_mm3(&h->ini, b, sizeof(b)));
+	assert_int_equal(ike_init_mm4(&h->ini, d->buf, d->len), 0);
+	assert_false(h->ini.nat_self);
+	assert_true(h->ini.nat_gw);
+	eh_free(h);
+}
+
+/*
+ * Rebinding: the client's NAT gives it a new port; its next authenticated
+ * message moves the ISAKMP SA and the outbound ESP SA there. A forged one
+ * from yet another port moves nothing.
+ */
+static void test_rebinding(void **state)
+{
+	struct ike_init_conf c = natted();
+	struct eh *h = eh_new(EH_CONF_PULL, &c);
+	struct sockaddr_in gw = eh_addr(EH_GW, 4500), moved = eh_addr(EH_CLIENT, 4600);
+	struct sockaddr_in forged = eh_addr(EH_CLIENT, 4700);
+	uint8_t b[IKE_INIT_MSG_MAX];
+	int len;
+
+	(void)state;
+	connect_natted(h, EH_CLIENT, NAT_PORT);
+	len = ike_init_dpd(&h->ini, ISAKMP_N_DPD_R_U_THERE, 3, b, sizeof(b));
+	b[len - 1] ^= 1;				/* not authentic */
+	eh_send_to(h, b, (size_t)len, &forged, &gw);
+	assert_null(eh_recv(h));
+	assert_non_null(strstr(eh_show(h), "sport=4501"));
+	assert_int_equal(kernel_fake_calls(h->k, KFAKE_SA_MOVE), 0);
+	len = ike_init_dpd(&h->ini, ISAKMP_N_DPD_R_U_THERE, 4, b, sizeof(b));
+	eh_send_to(h, b, (size_t)len, &moved, &gw);
+	assert_non_null(eh_recv(h));			/* the ACK, to the new mapping */
+	assert_int_equal(h->out[h->nout - 1].to.sin_port, htons(4600));
+	assert_non_null(strstr(eh_show(h), "sport=4600"));
+	assert_int_equal(kernel_fake_calls(h->k, KFAKE_SA_MOVE), 1);
+	assert_non_null(kernel_fake_sa(h->k, htonl(EH_CLIENT), h->ini.spi_in));
+	eh_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_client_behind_nat),
+		cmocka_unit_test(test_no_nat),
+		cmocka_unit_test(test_natt_off),
+		cmocka_unit_test(test_force),
+		cmocka_unit_test(test_rebinding),
+	};
+
+	return cmocka_run_group_tests_name("ike_natt", tests, NULL, NULL);
+}
