@@ -6,7 +6,8 @@
  *
  *   STEP c       client c (of two, behind one address) takes the engine's last
  *                answer to it and sends its next message: MM1 ... QM3, with the
- *                pre-shared key, so a script gets past Main Mode
+ *                pre-shared key, so a script gets past Main Mode; client 1 is
+ *                behind a NAT (NAT-D says so) and floats to port 4500
  *   RAW c        the bytes as a datagram from client c
  *   SEALED c     a protected phase-2 message of client c: exchange type and
  *                payload chain from the bytes, HASH(1) and encryption right,
@@ -70,7 +71,7 @@ static const char conf_text[] =
 	"espgw limit ipsec-sa-per-isakmp-sa 3\n";
 
 struct dgram {
-	struct sockaddr_in from;
+	struct sockaddr_in from, to;
 	size_t len;
 	uint8_t buf[IKE_INIT_MSG_MAX];
 };
@@ -91,6 +92,23 @@ static struct {
 	unsigned int nsent;
 } f;
 
+/* Client c's mapping as the gateway sees it, and the gateway's port it sends to. */
+static bool floated(unsigned int c)
+{
+	const struct ike_init *in = &f.ini[c];
+
+	return in->natt && (in->nat_self || in->nat_gw) && in->step >= IKE_INIT_MM6;
+}
+
+static struct sockaddr_in from_of(unsigned int c)
+{
+	struct sockaddr_in a = f.from[c];
+
+	if (floated(c))
+		a.sin_port = htons(4501);
+	return a;
+}
+
 static int capture(void *arg, const struct sockaddr_in *local, const struct sockaddr_in *peer,
 		   const void *buf, size_t len)
 {
@@ -101,8 +119,9 @@ static int capture(void *arg, const struct sockaddr_in *local, const struct sock
 	if (len > IKE_INIT_MSG_MAX)
 		abort();		/* larger than anything it should send */
 	for (c = 0; c < CLIENTS; c++) {
-		if (peer->sin_addr.s_addr != f.from[c].sin_addr.s_addr ||
-		    peer->sin_port != f.from[c].sin_port)
+		struct sockaddr_in a = from_of(c);
+
+		if (peer->sin_addr.s_addr != a.sin_addr.s_addr || peer->sin_port != a.sin_port)
 			continue;
 		if (f.qn[c] == QLEN) {		/* full: the oldest goes */
 			memmove(f.q[c][0], f.q[c][1], (QLEN - 1) * sizeof(f.q[c][0]));
@@ -121,10 +140,13 @@ static void send_from(unsigned int c, const uint8_t *buf, size_t len)
 
 	if (len > sizeof(d->buf))
 		return;
-	d->from = f.from[c];
+	d->from = from_of(c);
+	d->to = f.gw;
+	if (floated(c))
+		d->to.sin_port = htons(4500);
 	d->len = len;
 	memcpy(d->buf, buf, len);
-	ike_input(f.e, d->buf, len, &f.gw, &f.from[c], f.now);
+	ike_input(f.e, d->buf, len, &d->to, &d->from, f.now);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -169,6 +191,10 @@ static void setup(void)
 			.modecfg = true, .esp = ESP_AES_CBC, .esp_keybits = 128,
 			.esp_auth = IPSEC_AUTH_HMAC_SHA1, .esp_life_sec = 3600, .proxy_ids = true,
 			.remote_net = htonl(0x0a020200), .remote_mask = htonl(0xffffff00),
+			/* client 1 behind a NAT: its own address is a private one */
+			.natt = c == 1, .natd_self_addr = htonl(0xc0a80102),
+			.natd_self_port = htons(500), .natd_gw_addr = htonl(0xc0000201),
+			.natd_gw_port = htons(500),
 		};
 
 		if (ike_init_setup(&f.ini[c], &ic, f.dh))
@@ -334,7 +360,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				struct dgram *g = &f.sent[d[0] % (f.nsent < KEEP ? f.nsent : KEEP)];
 				struct dgram copy = *g;
 
-				ike_input(f.e, copy.buf, copy.len, &f.gw, &copy.from, f.now);
+				ike_input(f.e, copy.buf, copy.len, &copy.to, &copy.from, f.now);
 			}
 			break;
 		case OP_CLOCK:
