@@ -138,10 +138,17 @@ static void show_sa(const struct ctlrec *r, void *arg)
 	unsigned int hash = (unsigned int)ctlrec_u64_of(r, "hash", 0);
 	unsigned int group = (unsigned int)ctlrec_u64_of(r, "group", 0);
 	const char *dst = ctlrec_get(r, "dst"), *src = ctlrec_get(r, "src");
-	const char *state = ctlrec_get(r, "state");
+	const char *state = ctlrec_get(r, "state"), *nat = ctlrec_get(r, "nat");
+	unsigned int sport = (unsigned int)ctlrec_u64_of(r, "sport", 500);
+	char srcp[32];
 
 	if (!dst || !src || !state)
 		return;
+	/* a client on another port than 500 (NAT-T): its public mapping */
+	if (sport != 500)
+		snprintf(srcp, sizeof(srcp), "%s:%u", src, sport);
+	else
+		snprintf(srcp, sizeof(srcp), "%s", src);
 	if (tool.json) {
 		jw_obj_open(&c->w, NULL);
 		jw_str(&c->w, "dst", dst);
@@ -154,13 +161,14 @@ static void show_sa(const struct ctlrec *r, void *arg)
 		jw_str(&c->w, "hash", ike_alg_hash_show(hash));
 		jw_str(&c->w, "group", ike_alg_group_show(group));
 		jw_uint(&c->w, "ipsec_sa_pairs", ctlrec_u64_of(r, "ipsec_sa_pairs", 0));
+		jw_str(&c->w, "nat", nat ? nat : "off");
 		if (lease)
 			jw_str(&c->w, "lease", lease);
 		else
 			jw_null(&c->w, "lease");
 		jw_obj_close(&c->w);
 	} else {
-		printf("%-15s %-15s %-12s %7u %9lld %-7s %-6s %5u %9u %s\n", dst, src, state,
+		printf("%-15s %-21s %-12s %7u %9lld %-7s %-6s %5u %9u %s\n", dst, srcp, state,
 		       (unsigned int)ctlrec_u64_of(r, "conn_id", 0),
 		       (long long)ctlrec_i64_of(r, "lifetime_left", 0),
 		       ike_alg_enc_show(enc, keylen), ike_alg_hash_show(hash), group,
@@ -182,7 +190,7 @@ static int ike_show(int argc, char **argv)
 		jw_init(&c.w, stdout);
 		jw_arr_open(&c.w, NULL);
 	} else {
-		printf("%-15s %-15s %-12s %7s %9s %-7s %-6s %5s %9s %s\n", "dst", "src", "state",
+		printf("%-15s %-21s %-12s %7s %9s %-7s %-6s %5s %9s %s\n", "dst", "src", "state",
 		       "conn-id", "lifetime", "enc", "hash", "group", "ipsec-sas", "lease");
 	}
 	ret = ask_records("ike show", "show", "sa", show_sa, &c);
