@@ -510,3 +510,153 @@ ss_stop_all() {
 kernel_sas() {
 	n_gw "$ESPGW" -j sa show | "$ROOT/selftests/pyj.py" "len(d)"
 }
+
+# ---- libreswan 4.10 (pluto) as a second IKEv1 client ---------------------------
+#
+# Debian's libreswan conflicts with strongSwan's packages, so it is not installed:
+# scripts/deps.sh unpacks bookworm's libreswan_4.10-2+deb12u1 into $LS_ROOT and installs
+# its libraries. pluto runs from there in the client's namespace ($NS_CLIENT, $CLIENT)
+# in a mount namespace of its own: a tmpfs on /run (updown's resolv.conf backup), its
+# files bind-mounted over /etc/ipsec.conf, /etc/ipsec.secrets, /etc/ipsec.d and
+# /etc/resolv.conf where those exist, so nothing of the host's is read or written, and
+# $LS_ROOT/usr/libexec laid over /usr/libexec (a read-only overlay: pluto runs
+# /usr/libexec/ipsec/addconn and _updown by their built-in paths). It is told every path
+# besides (--config, --secretsfile, --ipsecdir, --nssdir, --rundir), its NSS database is
+# made empty in $LS_DIR/nss, its control socket is $LS_DIR/run/pluto.ctl and its log
+# $LS_DIR/pluto.log (every run's own); the kernel's XFRM is its data plane.
+LS_ROOT=${LS_ROOT:-/opt/espgw-libreswan}
+LS_DIR=$RUNDIR/ls
+LS_PID=
+
+# ls_ipsec ARGS...: libreswan's 'ipsec' command from $LS_ROOT in the client namespace,
+# on this pluto's files, bounded to LS_TIMEOUT seconds (30)
+ls_ipsec() {
+	n_client timeout ${LS_TIMEOUT:-30} env IPSEC_EXECDIR=$LS_ROOT/usr/libexec/ipsec \
+		IPSEC_SBINDIR=$LS_ROOT/usr/sbin IPSEC_CONF=$LS_DIR/ipsec.conf IPSEC_CONFDDIR=$LS_DIR/ipsec.d \
+		IPSEC_RUNDIR=$LS_DIR/run IPSEC_NSSDIR=$LS_DIR/nss \
+		$LS_ROOT/usr/sbin/ipsec "$@"
+}
+# ls_whack ARGS...: whack on this pluto's control socket
+ls_whack() { ls_ipsec whack --ctlsocket $LS_DIR/run/pluto.ctl "$@"; }
+
+# ls_conf IKE ESP [SECRET] [CONN-LINES]: $LS_DIR/ipsec.conf and ipsec.secrets with one
+# connection 'gw', a remote-access IKEv1 client of the gateway: Main Mode with the
+# wildcard pre-shared key, Mode-Config (leftmodecfgclient), Quick Mode for the address
+# it is given <-> $INSIDE_NET, pluto's default PFS (the phase-1 group). IKE and ESP are
+# ipsec.conf's ike= and esp= (aes128-sha1;modp2048, aes128-sha1); CONN-LINES are added
+# to the conn. LS_MODECFGPULL=yes (the default) pulls the address (REQUEST); with no,
+# pluto waits for the gateway's SET (it also pulls when the gateway sends the Cisco
+# Unity VID, which espgwd does not). keyingtries=1 and LS_RETRANSMIT_TIMEOUT (20 s)
+# bound a failing attempt; LS_DEBUG sets plutodebug (base).
+ls_conf() {
+	local d=$LS_DIR
+	mkdir -p $d
+	cat >$d/ipsec.conf <<LS
+# ipsec.conf written by the selftests (libreswan 4.10 client)
+config setup
+	ikev1-policy=accept
+	logfile=$d/pluto.log
+	logappend=no
+	logtime=yes
+	plutodebug=${LS_DEBUG:-base}
+	dnssec-enable=no
+	audit-log=no
+
+conn gw
+	ikev2=no
+	authby=secret
+	left=$CLIENT
+	leftmodecfgclient=yes
+	right=$GW_OUT
+	rightmodecfgserver=yes
+	rightsubnet=$INSIDE_NET
+	modecfgpull=${LS_MODECFGPULL:-yes}
+	leftupdown=/usr/libexec/ipsec/_updown
+	ike=$1
+	esp=$2
+	keyingtries=1
+	retransmit-timeout=${LS_RETRANSMIT_TIMEOUT:-20s}
+	auto=ignore
+${4:-}
+LS
+	printf '%%any %%any : PSK "%s"\n' "${3:-$PSK}" >$d/ipsec.secrets
+	chmod 600 $d/ipsec.secrets
+}
+
+# ls_start IKE ESP [SECRET] [CONN-LINES]: pluto with ls_conf's connection 'gw' loaded.
+# Fails when pluto does not start or the connection does not load.
+ls_start() {
+	local d=$LS_DIR f binds=""
+	if [ ! -x $LS_ROOT/usr/libexec/ipsec/pluto ]; then
+		echo "no libreswan in $LS_ROOT: run 'make deps' (scripts/deps.sh)"
+		return 1
+	fi
+	mkdir -p $d/run $d/ipsec.d $d/nss
+	rm -f $d/run/* $d/pluto.log $d/*.out
+	[ -f $d/nss/cert9.db ] || certutil -N --empty-password -d sql:$d/nss >$d/certutil.out 2>&1 ||
+		{ cat $d/certutil.out; return 1; }
+	ls_conf "$@"
+	cp /etc/resolv.conf $d/resolv.conf 2>/dev/null || : >$d/resolv.conf
+	for f in ipsec.conf ipsec.secrets ipsec.d resolv.conf; do
+		[ -e /etc/$f ] && binds="$binds && mount --bind $d/$f /etc/$f"
+	done
+	# ip netns exec, unshare and sh each exec the next: $! is pluto's pid
+	ip netns exec "$NS_CLIENT" unshare -m --propagation private sh -c \
+		"mount -t tmpfs none /run && mkdir /run/pluto $binds &&
+		 mount -t overlay none -o lowerdir=$LS_ROOT/usr/libexec:/usr/libexec /usr/libexec &&
+		 export PATH=$LS_ROOT/usr/sbin:\$PATH && exec $LS_ROOT/usr/libexec/ipsec/pluto --nofork \
+			--config $d/ipsec.conf --secretsfile $d/ipsec.secrets --ipsecdir $d/ipsec.d \
+			--nssdir $d/nss --rundir $d/run --dumpdir $d/run" >>$d/pluto.out 2>&1 &
+	LS_PID=$!
+	# its control socket can take seconds under emulation (NSS, algorithm self-tests)
+	for _ in $(seq 300); do
+		[ -S $d/run/pluto.ctl ] && break
+		kill -0 $LS_PID 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ ! -S $d/run/pluto.ctl ]; then
+		echo "pluto did not start:"; tail -5 $d/pluto.out $d/pluto.log 2>/dev/null
+		return 1
+	fi
+	ls_ipsec auto --config $d/ipsec.conf --ctlsocket $d/run/pluto.ctl --add gw \
+		>$d/add.out 2>&1 || { cat $d/add.out; return 1; }
+}
+
+# ls_reload IKE ESP [SECRET] [CONN-LINES]: the running pluto's 'gw' replaced by a new
+# ls_conf (its SAs go first), the secrets read again
+ls_reload() {
+	ls_conf "$@"
+	ls_whack --rereadsecrets >$LS_DIR/add.out 2>&1 &&
+	ls_ipsec auto --config $LS_DIR/ipsec.conf --ctlsocket $LS_DIR/run/pluto.ctl --replace gw \
+		>>$LS_DIR/add.out 2>&1 || { cat $LS_DIR/add.out; return 1; }
+}
+
+# ls_up: bring 'gw' up (Main Mode, Mode-Config, Quick Mode); whack returns once the
+# IPsec SA is up or the attempt has failed, and is bounded to 60 s besides. Its output
+# goes to $LS_DIR/up.out.
+ls_up() {
+	LS_TIMEOUT=60 ls_ipsec auto --config $LS_DIR/ipsec.conf --ctlsocket $LS_DIR/run/pluto.ctl \
+		--up gw >$LS_DIR/up.out 2>&1
+}
+
+# ls_down: the client disconnects: 'ipsec auto --down gw' (pluto deletes the IPsec and
+# ISAKMP SAs and tells the gateway); output in $LS_DIR/down.out
+ls_down() {
+	ls_ipsec auto --ctlsocket $LS_DIR/run/pluto.ctl --down gw >$LS_DIR/down.out 2>&1
+}
+
+# ls_stop [SIGNAL]: stop pluto (TERM: it deletes its SAs and tells the gateway first),
+# then clear what it may have left in the client's XFRM
+ls_stop() {
+	[ -n "$LS_PID" ] || return 0
+	kill -${1:-TERM} $LS_PID 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 $LS_PID 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL $LS_PID 2>/dev/null
+	wait $LS_PID 2>/dev/null
+	LS_PID=
+	n_client ip xfrm state flush
+	n_client ip xfrm policy flush
+}
