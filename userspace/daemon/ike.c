@@ -326,13 +326,20 @@ int sa_established(struct ike_engine *e, struct ike_sa *sa, const uint8_t *id, s
 	return 0;
 }
 
-bool msgid_fresh(struct ike_sa *sa, uint32_t msgid)
+bool msgid_seen(const struct ike_sa *sa, uint32_t msgid)
 {
 	unsigned int i;
 
 	for (i = 0; i < sa->nmsgids; i++)
 		if (sa->msgids[i] == msgid)
-			return false;
+			return true;
+	return false;
+}
+
+bool msgid_fresh(struct ike_sa *sa, uint32_t msgid)
+{
+	if (msgid_seen(sa, msgid))
+		return false;
 	if (sa->nmsgids == sa->msgid_cap && sa->msgid_cap < IKE_MSGIDS) {
 		unsigned int cap = sa->msgid_cap ? 2u * sa->msgid_cap : 8;
 		uint32_t *m = realloc(sa->msgids, cap * sizeof(*m));
@@ -642,7 +649,11 @@ unsigned int ike_timer(struct ike_engine *e, uint64_t now)
 			continue;
 		natt_timer(e, sa, now, &wait);
 		mc_io(e, sa, &io);
-		modecfg_timer(&io);
+		if (modecfg_timer(&io) == -ETIMEDOUT) {
+			/* no address taken: the client cannot use the tunnel, tell it */
+			ike_sa_delete(e, sa, true);
+			continue;
+		}
 		qm_timer(e, sa, now, &wait);
 	}
 	return wait;

@@ -247,6 +247,8 @@ void half_free(struct ike_engine *e, struct ike_half *h);
 struct ike_sa *sa_from_half(struct ike_engine *e, struct ike_half *h);
 /* Phase 1 is done: count it against its (whole) identity; -1 when the identity's cap is reached. */
 int sa_established(struct ike_engine *e, struct ike_sa *sa, const uint8_t *id, size_t len);
+/* A message ID the peer used before on this SA. */
+bool msgid_seen(const struct ike_sa *sa, uint32_t msgid);
 /* A verified phase-2 message ID: true (and remembered) when new, false for a replay. */
 bool msgid_fresh(struct ike_sa *sa, uint32_t msgid);
 /* An authenticated message from the peer: it is alive (DPD). */

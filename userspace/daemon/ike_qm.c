@@ -307,6 +307,15 @@ void quick(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const 
 			qm3(e, sa, q);
 		return;
 	}
+	/* the ID of a Quick Mode that is over: its QM3 again (the client did not know we
+	 * had it), or a replay; either way nothing to do, and no need to decrypt */
+	if (msgid_seen(sa, m->hdr.msgid)) {
+		e->st.replays++;
+		log_debug(LOG_CAT_IPSEC, "ISAKMP (%u): Quick Mode message %08x again from %s: "
+			  "that exchange is over", sa->conn_id, m->hdr.msgid,
+			  sin_str(&sa->peer, a));
+		return;
+	}
 	if (p2_accept(e, sa, m, NULL, iv, &IKE_P2_H1, true, plain, sizeof(plain), "QM1"))
 		return;
 	q = qm_new(sa, m->hdr.msgid);

@@ -252,6 +252,12 @@ int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m)
 	len = build(io, m->hdr.msgid, NULL, iv, MODECFG_REPLY, c.ident, io->st->lease, buf,
 		    sizeof(buf));
 	io->st->req_msgid = m->hdr.msgid;
+	if (io->st->set_msgid && !io->st->acked) {
+		/* it pulled what we pushed (libreswan drops a push): no more SETs */
+		io->st->acked = true;
+		free(io->st->set_msg);
+		io->st->set_msg = NULL;
+	}
 	if (len <= 0) {
 		log_msg(LOG_ERR, "ISAKMP (%u): cannot build Mode-Config REPLY", io->conn_id);
 		return 0;
@@ -262,21 +268,23 @@ int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m)
 	return 0;
 }
 
-void modecfg_timer(struct modecfg_io *io)
+int modecfg_timer(struct modecfg_io *io)
 {
 	struct modecfg_sa *st = io->st;
+	char p[INET_ADDRSTRLEN];
 
 	if (!st->set_msgid || st->acked || !st->next_retx || io->now < st->next_retx)
-		return;
+		return 0;
 	if (st->retx >= MODECFG_RETRANSMITS) {
-		log_msg(LOG_NOTICE, "ISAKMP (%u): no ACK to the Mode-Config SET, giving up",
-			io->conn_id);
+		log_msg(LOG_NOTICE, "ISAKMP (%u): no ACK to the Mode-Config SET from %s: the client "
+			"took no address, ISAKMP SA deleted", io->conn_id, peer_str(io, p));
 		st->next_retx = 0;
-		return;
+		return -ETIMEDOUT;
 	}
 	st->retx++;
 	st->next_retx = io->now + (2u << st->retx);
 	io->send(io, st->set_msg, st->set_len);
+	return 0;
 }
 
 int modecfg_check_proxy(struct modecfg_io *io, uint32_t addr)

@@ -85,8 +85,12 @@ int modecfg_push(struct modecfg_io *io);
  * the REPLY again. -ENOSPC as for modecfg_push(), else 0 (problems logged).
  */
 int modecfg_input(struct modecfg_io *io, struct isakmp_msg *m);
-/* Retransmit an unacknowledged SET (after 2, 6, 14 s), then give up. */
-void modecfg_timer(struct modecfg_io *io);
+/*
+ * Retransmit an unacknowledged SET (after 2, 6, 14 s), then give up:
+ * -ETIMEDOUT, and the caller ends the ISAKMP SA (the client has no address).
+ * A REQUEST answered meanwhile ends the SETs as an ACK does.
+ */
+int modecfg_timer(struct modecfg_io *io);
 /*
  * Quick Mode: may the client use addr (host order) as its proxy ID? With a
  * lease only that one. Without one, when a pool applies, only the address

@@ -371,6 +371,71 @@ static void test_set_acknowledged(void **state)
 	eh_free(h);
 }
 
+/* Main Mode to MM6 for the harness's client; what else the gateway sent after MM6 is left. */
+static void to_mm6(struct eh *h)
+{
+	struct ike_init *c = &h->ini;
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+
+	d = eh_ask(h, b, ike_init_mm1(c, b, sizeof(b)));
+	assert_int_equal(ike_init_mm2(c, d->buf, d->len), 0);
+	d = eh_ask(h, b, ike_init_mm3(c, b, sizeof(b)));
+	assert_int_equal(ike_init_mm4(c, d->buf, d->len), 0);
+	d = eh_ask(h, b, ike_init_mm5(c, b, sizeof(b)));
+	assert_int_equal(ike_init_mm6(c, d->buf, d->len), 0);
+}
+
+/*
+ * A client that drops the push and pulls instead (libreswan does): once the
+ * REPLY is sent, the SET is not sent again.
+ */
+static void test_set_pulled_instead(void **state)
+{
+	struct eh *h = eh_new(CONF_PULL "crypto map intmap client configuration address initiate\n",
+			      NULL);
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+
+	(void)state;
+	to_mm6(h);
+	assert_non_null(eh_recv(h));			/* the SET, dropped */
+	d = eh_ask(h, b, ike_init_request(&h->ini, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(ike_init_reply(&h->ini, d->buf, d->len), 0);
+	eh_advance(h, 2);
+	eh_advance(h, 4);
+	eh_advance(h, 8);
+	eh_advance(h, 16);
+	assert_int_equal(eh_pending(h), 0);
+	assert_non_null(strstr(eh_show(h), "QM_IDLE"));
+	eh_free(h);
+}
+
+/* A client that neither acknowledges the push nor pulls has no address: its SA is ended. */
+static void test_set_never_taken(void **state)
+{
+	struct eh *h = eh_new(CONF_PULL "crypto map intmap client configuration address initiate\n",
+			      NULL);
+	unsigned int i, sets = 0;
+	uint8_t proto = 0;
+	uint32_t spi;
+
+	(void)state;
+	to_mm6(h);
+	for (i = 0; i < 32 && strstr(eh_show(h), "QM_IDLE"); i++)
+		eh_advance(h, 1);
+	while (eh_pending(h) > 1) {
+		eh_recv(h);
+		sets++;
+	}
+	assert_int_equal(sets, 4);			/* the SET and three resends */
+	eh_delete_of(h, eh_recv(h), &proto, &spi);
+	assert_int_equal(proto, ISAKMP_PROTO_ISAKMP);
+	assert_null(strstr(eh_show(h), "QM_IDLE"));
+	eh_free(h);
+}
+
 /* QM3 lost: QM2 comes again after 2 s, and for a replayed QM1, the same bytes. */
 static void test_qm2_resent(void **state)
 {
@@ -464,6 +529,8 @@ int main(void)
 		cmocka_unit_test(test_clear_sends_deletes),
 		cmocka_unit_test(test_pfs),
 		cmocka_unit_test(test_set_acknowledged),
+		cmocka_unit_test(test_set_pulled_instead),
+		cmocka_unit_test(test_set_never_taken),
 		cmocka_unit_test(test_qm2_resent),
 		cmocka_unit_test(test_dpd),
 	};

@@ -331,6 +331,26 @@ static void test_qm1_replay(void **state)
 	eh_free(h);
 }
 
+/*
+ * The client's QM3 again after its Quick Mode is over (it did not know we had
+ * it): dropped quietly, not taken for a new exchange that does not verify.
+ */
+static void test_qm3_again(void **state)
+{
+	struct eh *h = eh_new(CONF_BASE, NULL);
+	struct ike_stats st;
+
+	(void)state;
+	eh_connect(h);
+	eh_replay(h, h->nin - 1);			/* QM3 */
+	assert_null(eh_recv(h));
+	ike_get_stats(h->e, &st);
+	assert_int_equal(st.bad_hash, 0);
+	assert_int_equal(st.replays, 1);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	eh_free(h);
+}
+
 /* 5b. A replayed informational does nothing: an R-U-THERE is answered once. */
 static void test_info_replay(void **state)
 {
@@ -471,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_retransmission_after_junk),
 		cmocka_unit_test(test_bad_qm3_then_genuine),
 		cmocka_unit_test(test_qm1_replay),
+		cmocka_unit_test(test_qm3_again),
 		cmocka_unit_test(test_info_replay),
 		cmocka_unit_test(test_sa_per_peer),
 		cmocka_unit_test(test_sa_per_identity),
