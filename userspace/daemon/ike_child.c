@@ -359,6 +359,8 @@ void child_follow(struct ike_engine *e, struct child *c, const struct sockaddr_i
 	htab_del(&e->spi_out, &c->by_out);
 	htab_add(&e->spi_out, &c->by_out, sa_key(&e->spi_out, peer, c->spi_out));
 	kernel_sa_move(e->k, old->sin_addr.s_addr, c->spi_out, peer, c->sa->peer.sin_port);
+	kernel_sa_move(e->k, c->sa->local.sin_addr.s_addr, c->spi_in, peer,
+		       c->sa->peer.sin_port);
 	if (c->pol && c->pol->target == c)
 		policy_point(e, c->pol, c, true);
 }

@@ -115,13 +115,13 @@ static int nl_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
 	return ret == -ENOENT ? 0 : ret;	/* already gone (hard expiry) */
 }
 
-static int nl_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t new_dst,
-		      uint16_t new_dport)
+static int nl_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t peer,
+		      uint16_t peer_port)
 {
 	(void)k;
 	(void)dst;
-	(void)new_dst;
-	(void)new_dport;
+	(void)peer;
+	(void)peer_port;
 	log_msg(LOG_ERR, "kernel: SA 0x%08x cannot follow its peer: espgw.ko has no sa-move yet",
 		spi);
 	return -EOPNOTSUPP;

@@ -23,9 +23,12 @@ struct kernel_ops {
 	int (*sa_add)(struct kernel *k, const struct espgw_sa *sa);
 	/* dst network order, spi host order; an SA already gone is not an error */
 	int (*sa_del)(struct kernel *k, uint32_t dst, uint32_t spi);
-	/* the outbound SA (dst, spi) now goes to new_dst, UDP port new_dport (network order) */
-	int (*sa_move)(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t new_dst,
-		       uint16_t new_dport);
+	/*
+	 * The SA (dst, spi)'s peer end is now peer, UDP port peer_port (network
+	 * order): an outbound SA's destination, an inbound one's source (NAT-T).
+	 */
+	int (*sa_move)(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t peer,
+		       uint16_t peer_port);
 	int (*policy_add)(struct kernel *k, const struct espgw_policy *p, bool replace);
 	int (*policy_del)(struct kernel *k, uint32_t id);
 	int (*route_add)(struct kernel *k, const struct conf_net *dst, uint32_t peer);
@@ -49,10 +52,10 @@ static inline int kernel_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
 	return KERNEL_CALL(k, sa_del, dst, spi);
 }
 
-static inline int kernel_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t new_dst,
-				 uint16_t new_dport)
+static inline int kernel_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t peer,
+				 uint16_t peer_port)
 {
-	return KERNEL_CALL(k, sa_move, dst, spi, new_dst, new_dport);
+	return KERNEL_CALL(k, sa_move, dst, spi, peer, peer_port);
 }
 
 static inline int kernel_policy_add(struct kernel *k, const struct espgw_policy *p, bool replace)

@@ -80,22 +80,26 @@ static int fake_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
 	return 0;
 }
 
-static int fake_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t new_dst,
-			uint16_t new_dport)
+static int fake_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t peer,
+			uint16_t peer_port)
 {
 	struct kernel_fake *f = kf(k);
 	struct espgw_sa *s;
 	int err = enter(k, KFAKE_SA_MOVE);
 
-	(void)new_dport;
+	(void)peer_port;
 	if (err)
 		return err;
 	s = find_sa(f, dst, spi);
 	if (!s)
 		return -ENOENT;
-	if (new_dst != dst && find_sa(f, new_dst, spi))
+	if (s->dir == ESPGW_DIR_IN) {
+		s->src = peer;
+		return 0;
+	}
+	if (peer != dst && find_sa(f, peer, spi))
 		return -EEXIST;
-	s->dst = new_dst;
+	s->dst = peer;
 	return 0;
 }
 
