@@ -370,13 +370,8 @@ void espgw_esp_input(struct espgw_sa *sa, struct sk_buff *skb)
 	cb->tos = ip_hdr(skb)->tos;
 	cb->saddr = ip_hdr(skb)->saddr;
 	cb->sport = 0;
-	if (sa->encap) {
-		/* pulled, but still in the head between the IP and the ESP header */
-		const struct udphdr *uh = (const struct udphdr *)(skb_network_header(skb) +
-								  ip_hdrlen(skb));
-
-		cb->sport = uh->source;
-	}
+	if (sa->encap)
+		cb->sport = espgw_esp_udp_hdr(skb)->source;
 	if (elen <= 0 || elen % sa->blksize)
 		return esp_drop(sa, skb, ESPGW_DROP_TRAILER);
 	cb->seq = ntohl(ip_esp_hdr(skb)->seq_no);

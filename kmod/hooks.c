@@ -215,11 +215,23 @@ void espgw_hooks_unregister(struct net *net)
 /* ---- ESP receive ------------------------------------------------------- */
 
 /*
+ * Does the packet come the way its SA says: plain ESP for plain ESP, and ESP in
+ * UDP to the SA's local port for encap espinudp (whatever socket the kernel
+ * found for it)?
+ */
+static bool encap_ok(const struct espgw_sa *sa, const struct sk_buff *skb, bool udp)
+{
+	if (!udp || !sa->encap)
+		return !udp && !sa->encap;
+	return espgw_esp_udp_hdr(skb)->dest == sa->encap_lport;
+}
+
+/*
  * ESP for this namespace, plain (udp false) or ESP in UDP. skb->data is at the
  * ESP header either way. An SPI of ours is ours, whatever happens to the packet
  * next; an SPI XFRM owns goes on to it (-EINVAL); any other is dropped and
  * counted. As XFRM's xfrm_input() does, a packet whose encapsulation is not its
- * SA's is dropped before decryption.
+ * SA's is dropped before decryption (and so is ESP in UDP to another port).
  */
 static int espgw_esp_rcv(struct sk_buff *skb, bool udp)
 {
@@ -245,7 +257,7 @@ static int espgw_esp_rcv(struct sk_buff *skb, bool udp)
 	if (sa) {
 		enum espgw_drop why;
 
-		if (!!sa->encap != udp) {
+		if (!encap_ok(sa, skb, udp)) {
 			why = ESPGW_DROP_ENCAP;
 		} else if (!pskb_may_pull(skb, sizeof(struct ip_esp_hdr) + sa->ivlen)) {
 			why = ESPGW_DROP_TRAILER;

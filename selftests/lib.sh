@@ -275,13 +275,13 @@ tunnel_down() {
 	n_gw "$ESPGW" flush
 }
 
-# natt_hold NS LOG: a UDP_ENCAP_ESPINUDP socket on 4500 in NS, as espgwd and charon
-# hold one (selftests/natt.py hold), logging what it is handed to LOG; natt_stop
-# ends them all
+# natt_hold NS LOG [PORT]: a UDP_ENCAP_ESPINUDP socket on 4500 (or PORT) in NS, as
+# espgwd and charon hold one (selftests/natt.py hold), logging what it is handed to
+# LOG; natt_stop ends them all
 NATT_PIDS=()
 natt_hold() {
 	: >"$2"
-	ip netns exec "$1" "$ROOT/selftests/natt.py" hold 4500 "$2" &
+	ip netns exec "$1" "$ROOT/selftests/natt.py" hold "${3:-4500}" "$2" &
 	NATT_PIDS+=($!)
 	for _ in $(seq 50); do
 		grep -q '^ready' "$2" 2>/dev/null && return 0

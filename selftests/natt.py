@@ -9,10 +9,10 @@
       socket gets is written to LOG as "SRC:PORT LEN HEX"; "ready" first. Until killed.
   natt.py send SPORT DST DPORT HEX
       one datagram of the bytes HEX from UDP port SPORT
-  natt.py junk SPORT DST SPI
-      ESP in UDP to DST:4500 for SPI, with a random payload (its ICV cannot verify)
-  natt.py gcm SPORT DST SPI SEQ KEYHEX INNER_SRC INNER_DST
-      ESP in UDP to DST:4500 as espcraft.py gcm makes it (valid with the SA's key)
+  natt.py junk SPORT DST[:PORT] SPI
+      ESP in UDP to DST:4500 (or PORT) for SPI, with a random payload (its ICV cannot verify)
+  natt.py gcm SPORT DST[:PORT] SPI SEQ KEYHEX INNER_SRC INNER_DST
+      ESP in UDP to DST:4500 (or PORT) as espcraft.py gcm makes it (valid with the SA's key)
   natt.py replay PCAP DST SPORT
       every ESP-in-UDP payload sent to DST:4500 in an Ethernet capture, again, from SPORT
 
@@ -69,6 +69,11 @@ def pcap_natt(path, dst):
     return out
 
 
+def dst_port(s):
+    addr, _, port = s.partition(":")
+    return addr, int(port or NATT_PORT)
+
+
 def main(a):
     if a[:1] == ["hold"] and len(a) == 3:
         return hold(a[1], a[2])
@@ -77,11 +82,11 @@ def main(a):
     if a[:1] == ["junk"] and len(a) == 4:
         # a sequence number far ahead of any window, so only the ICV can reject it
         esp = struct.pack("!II", int(a[3], 0), 1 << 20) + os.urandom(64)
-        return send(a[1], a[2], NATT_PORT, [esp])
+        return send(a[1], *dst_port(a[2]), [esp])
     if a[:1] == ["gcm"] and len(a) == 8:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import espcraft
-        return send(a[1], a[2], NATT_PORT, [espcraft.gcm_esp(*a[3:8])])
+        return send(a[1], *dst_port(a[2]), [espcraft.gcm_esp(*a[3:8])])
     if a[:1] == ["replay"] and len(a) == 4:
         return send(a[3], a[2], NATT_PORT, pcap_natt(a[1], a[2]))
     print(__doc__, file=sys.stderr)

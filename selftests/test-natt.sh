@@ -133,10 +133,16 @@ sleep 0.5
 [ "$(sa_stat $SPI_IN encap)" = 1 ] && [ "$(sa_stat $SPI_IN packets)" = "$before" ] &&
 	ok "plain ESP for an SA with encap espinudp is dropped and counted (encap), as XFRM does" ||
 	fail "plain ESP for a NAT-T SA dropped" "encap=$(sa_stat $SPI_IN encap) packets $before -> $(sa_stat $SPI_IN packets)"
-n_client "$NATT_TOOL" gcm 4500 $GW_OUT $SPI_IN 2001 $KEY_IN $CLIENT_VIP $INSIDE >/dev/null
+natt_hold "$NS_GW" $cap.gw2 4501 || fail "a second UDP_ENCAP socket on the gateway, on 4501"
+n_client "$NATT_TOOL" gcm 4500 $GW_OUT:4501 $SPI_IN 2001 $KEY_IN $CLIENT_VIP $INSIDE >/dev/null
+sleep 0.5
+[ "$(sa_stat $SPI_IN encap)" = 2 ] && [ "$(sa_stat $SPI_IN packets)" = "$before" ] &&
+	ok "ESP in UDP to another port than the SA's local one is dropped (encap)" ||
+	fail "ESP in UDP to port 4501 dropped" "encap=$(sa_stat $SPI_IN encap) packets $before -> $(sa_stat $SPI_IN packets)"
+n_client "$NATT_TOOL" gcm 4500 $GW_OUT $SPI_IN 2002 $KEY_IN $CLIENT_VIP $INSIDE >/dev/null
 sleep 0.5
 [ "$(sa_stat $SPI_IN packets)" = $((before + 1)) ] &&
-	ok "the same packet in UDP is accepted (the crafting is sound)" ||
+	ok "the same packet in UDP to 4500 is accepted (the crafting is sound)" ||
 	fail "crafted ESP in UDP accepted" "packets $before -> $(sa_stat $SPI_IN packets)"
 n_client "$NATT_TOOL" junk 4500 $GW_OUT 0xdead >/dev/null
 sleep 0.5
