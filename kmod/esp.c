@@ -3,8 +3,13 @@
  * ESP tunnel mode (RFC 4303), IPv4 in IPv4. The packet layout and the AEAD
  * calls follow esp4 so that Linux XFRM is a compatible peer:
  *
- *   outer IPv4 | SPI | seq | IV | inner IPv4 packet | pad | padlen | 4 | ICV
- *              '-- AD -----'    '------------- encrypted ------------'
+ *   outer IPv4 | [UDP] | SPI | seq | IV | inner IPv4 packet | pad | padlen | 4 | ICV
+ *                      '-- AD -----'    '------------- encrypted ------------'
+ *
+ * An SA with encap espinudp (RFC 3948) puts a UDP header between the two, from
+ * its local port to the peer's, checksum 0 (RFC 3948 3.1.2; esp4 does the same).
+ * Inbound, such packets arrive through xfrm4_udp_encap_rcv(), which leaves the
+ * UDP header in front of the ESP header.
  *
  * The transform is a geniv template (seqiv/echainiv) around the algorithm: it
  * writes the IV into the packet itself, derived from the sequence number.
@@ -36,6 +41,8 @@ struct espgw_skb_cb {
 	u32 seq;
 	u8 tos;			/* inner (out) or outer (in) TOS */
 	bool df;		/* inner DF (out) */
+	__be32 saddr;		/* outer source (in) */
+	__be16 sport;		/* UDP source port (in, with encap) */
 };
 
 #define ESPGW_CB(skb) ((struct espgw_skb_cb *)(skb)->cb)
@@ -88,8 +95,8 @@ static void esp_drop(struct espgw_sa *sa, struct sk_buff *skb, enum espgw_drop w
 
 unsigned int espgw_esp_inner_mtu(const struct espgw_sa *sa, unsigned int pmtu)
 {
-	unsigned int room = pmtu - sizeof(struct iphdr) - sizeof(struct ip_esp_hdr) -
-			    sa->ivlen - sa->icvlen;
+	unsigned int room = pmtu - sizeof(struct iphdr) - espgw_sa_encap_len(sa) -
+			    sizeof(struct ip_esp_hdr) - sa->ivlen - sa->icvlen;
 
 	return round_down(room, sa->blksize) - 2;
 }
@@ -105,7 +112,9 @@ struct rtable *espgw_esp_route(struct espgw_sa *sa)
 	struct flowi4 fl4 = {
 		.daddr = sa->key.dst,
 		.saddr = sa->src,
-		.flowi4_proto = IPPROTO_ESP,
+		.flowi4_proto = sa->encap ? IPPROTO_UDP : IPPROTO_ESP,
+		.fl4_sport = sa->encap_lport,
+		.fl4_dport = sa->encap_pport,
 	};
 	struct rtable *rt;
 	__be32 saddr;
@@ -133,6 +142,9 @@ static void esp_output_finish(struct sk_buff *skb, int err)
 	kfree(cb->tmp);
 	if (unlikely(err))
 		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
+	/* a reassembled 64 KiB inner packet without DF does not fit in one outer */
+	if (unlikely(skb->len + espgw_sa_encap_len(sa) + sizeof(*iph) > IP_MAX_MTU))
+		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
 
 	rt = espgw_esp_route(sa);
 	if (IS_ERR(rt))
@@ -148,6 +160,15 @@ static void esp_output_finish(struct sk_buff *skb, int err)
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->ignore_df = !df;
 
+	if (sa->encap) {
+		struct udphdr *uh = skb_push(skb, sizeof(*uh));
+
+		uh->source = sa->encap_lport;
+		uh->dest = sa->encap_pport;
+		uh->len = htons(skb->len);
+		uh->check = 0;
+		skb_reset_transport_header(skb);
+	}
 	iph = skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
 	iph->version = 4;
@@ -155,7 +176,7 @@ static void esp_output_finish(struct sk_buff *skb, int err)
 	iph->tos = INET_ECN_encapsulate(tos, tos);	/* DSCP copied, ECN per RFC 6040 */
 	iph->frag_off = df ? htons(IP_DF) : 0;
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
-	iph->protocol = IPPROTO_ESP;
+	iph->protocol = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
 	iph->saddr = sa->src;
 	iph->daddr = sa->key.dst;
 	iph->tot_len = htons(skb->len);
@@ -212,7 +233,8 @@ void espgw_esp_output(struct espgw_sa *sa, struct sk_buff *skb)
 	tailen = padlen + 2 + sa->icvlen;
 	hdrlen = sizeof(*esph) + sa->ivlen;
 
-	if (skb_cow_head(skb, hdrlen + sizeof(struct iphdr) + LL_MAX_HEADER))
+	if (skb_cow_head(skb, hdrlen + espgw_sa_encap_len(sa) + sizeof(struct iphdr) +
+			 LL_MAX_HEADER))
 		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
 	nfrags = skb_cow_data(skb, tailen, &trailer);
 	if (nfrags < 0)
@@ -267,6 +289,9 @@ static void esp_input_finish(struct sk_buff *skb, int err)
 	/* Only now, authenticated, may the packet move the window (RFC 4303 3.4.3). */
 	if (!espgw_replay_advance(sa, cb->seq))
 		return esp_drop(sa, skb, ESPGW_DROP_REPLAY);
+	/* Authentic and fresh: if it comes from elsewhere, the peer's NAT moved. */
+	if (sa->encap && (cb->saddr != sa->src || cb->sport != sa->encap_pport))
+		espgw_sa_new_mapping(sa, cb->saddr, cb->sport);
 
 	if (skb_copy_bits(skb, skb->len - sa->icvlen - 2, nh, 2))
 		return esp_drop(sa, skb, ESPGW_DROP_TRAILER);
@@ -343,6 +368,10 @@ void espgw_esp_input(struct espgw_sa *sa, struct sk_buff *skb)
 
 	cb->sa = sa;
 	cb->tos = ip_hdr(skb)->tos;
+	cb->saddr = ip_hdr(skb)->saddr;
+	cb->sport = 0;
+	if (sa->encap)
+		cb->sport = espgw_esp_udp_hdr(skb)->source;
 	if (elen <= 0 || elen % sa->blksize)
 		return esp_drop(sa, skb, ESPGW_DROP_TRAILER);
 	cb->seq = ntohl(ip_esp_hdr(skb)->seq_no);

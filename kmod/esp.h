@@ -2,8 +2,20 @@
 #ifndef _ESPGW_ESP_H_
 #define _ESPGW_ESP_H_
 
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+
 struct espgw_sa;
-struct sk_buff;
+
+/*
+ * ESP in UDP as xfrm4_udp_encap_rcv() passes it on: the UDP header is pulled
+ * but still in the head, between the IP header and the ESP header.
+ */
+static inline const struct udphdr *espgw_esp_udp_hdr(const struct sk_buff *skb)
+{
+	return (const struct udphdr *)(skb_network_header(skb) + ip_hdrlen(skb));
+}
 
 /* Both consume the skb and one reference on the SA. BH disabled. */
 void espgw_esp_output(struct espgw_sa *sa, struct sk_buff *skb);

@@ -10,7 +10,9 @@
  *   claims to come from a protected peer address, on any device but espgw0,
  *   is dropped.
  * - the xfrm4 ESP protocol chain, above esp4/vti/xfrmi: ESP for one of our
- *   SPIs is ours; any other SPI goes on to XFRM when XFRM knows it.
+ *   SPIs is ours; any other SPI goes on to XFRM when XFRM knows it. Its input
+ *   handler gets ESP in UDP (RFC 3948) from the UDP_ENCAP_ESPINUDP socket the
+ *   daemon holds on 4500, the same way.
  */
 
 #include <linux/ip.h>
@@ -212,7 +214,26 @@ void espgw_hooks_unregister(struct net *net)
 
 /* ---- ESP receive ------------------------------------------------------- */
 
-static int espgw_esp4_rcv(struct sk_buff *skb)
+/*
+ * Does the packet come the way its SA says: plain ESP for plain ESP, and ESP in
+ * UDP to the SA's local port for encap espinudp (whatever socket the kernel
+ * found for it)?
+ */
+static bool encap_ok(const struct espgw_sa *sa, const struct sk_buff *skb, bool udp)
+{
+	if (!udp || !sa->encap)
+		return !udp && !sa->encap;
+	return espgw_esp_udp_hdr(skb)->dest == sa->encap_lport;
+}
+
+/*
+ * ESP for this namespace, plain (udp false) or ESP in UDP. skb->data is at the
+ * ESP header either way. An SPI of ours is ours, whatever happens to the packet
+ * next; an SPI XFRM owns goes on to it (-EINVAL); any other is dropped and
+ * counted. As XFRM's xfrm_input() does, a packet whose encapsulation is not its
+ * SA's is dropped before decryption (and so is ESP in UDP to another port).
+ */
+static int espgw_esp_rcv(struct sk_buff *skb, bool udp)
 {
 	struct net *net = dev_net(skb->dev);
 	struct espgw_net *en = espgw_net(net);
@@ -234,14 +255,20 @@ static int espgw_esp4_rcv(struct sk_buff *skb)
 		sa = NULL;
 	rcu_read_unlock();
 	if (sa) {
-		if (!pskb_may_pull(skb, sizeof(struct ip_esp_hdr) + sa->ivlen)) {
-			espgw_stats_drop(sa->stats, ESPGW_DROP_TRAILER);
-			espgw_stats_drop(en->stats, ESPGW_DROP_TRAILER);
-			kfree_skb(skb);
-			espgw_sa_put(sa);
+		enum espgw_drop why;
+
+		if (!encap_ok(sa, skb, udp)) {
+			why = ESPGW_DROP_ENCAP;
+		} else if (!pskb_may_pull(skb, sizeof(struct ip_esp_hdr) + sa->ivlen)) {
+			why = ESPGW_DROP_TRAILER;
+		} else {
+			espgw_esp_input(sa, skb);
 			return 0;
 		}
-		espgw_esp_input(sa, skb);
+		espgw_stats_drop(sa->stats, why);
+		espgw_stats_drop(en->stats, why);
+		kfree_skb(skb);
+		espgw_sa_put(sa);
 		return 0;
 	}
 
@@ -257,9 +284,30 @@ static int espgw_esp4_rcv(struct sk_buff *skb)
 	return 0;
 }
 
+/* Plain ESP (IP protocol 50), from xfrm4_esp_rcv(). */
+static int espgw_esp4_rcv(struct sk_buff *skb)
+{
+	return espgw_esp_rcv(skb, false);
+}
+
+/*
+ * The xfrm4 input handlers, from xfrm4_rcv_encap(). Two callers matter:
+ *
+ * - esp4's own handler (xfrm4_rcv) for plain ESP espgw_esp4_rcv() declined,
+ *   encap_type 0: XFRM's, go on;
+ * - xfrm4_udp_encap_rcv() on a socket with UDP_ENCAP_ESPINUDP (espgwd's on
+ *   4500; it has already handed IKE to the socket and dropped NAT keepalives),
+ *   encap_type UDP_ENCAP_ESPINUDP: the UDP header is pulled but kept in the
+ *   head between the IP header (its tot_len shortened by 8, the protocol still
+ *   UDP) and the ESP header, the transport header.
+ *
+ * Anything else (TCP encapsulation, the non-IKE marker of 6.1) is XFRM's.
+ */
 static int espgw_esp4_input(struct sk_buff *skb, int nexthdr, __be32 spi, int encap_type)
 {
-	return -EINVAL;		/* UDP-encapsulated ESP is XFRM's (NAT-T comes later) */
+	if (encap_type != UDP_ENCAP_ESPINUDP)
+		return -EINVAL;
+	return espgw_esp_rcv(skb, true);
 }
 
 static int espgw_esp4_cb(struct sk_buff *skb, int err)

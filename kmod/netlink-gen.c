@@ -29,13 +29,20 @@ const struct nla_policy espgw_sa_stats_nl_policy[ESPGW_A_SA_STATS_MAX + 1] = {
 	[ESPGW_A_SA_STATS_TRAILER] = { .type = NLA_U64 },
 	[ESPGW_A_SA_STATS_MTU] = { .type = NLA_U64 },
 	[ESPGW_A_SA_STATS_ERRORS] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_ENCAP] = { .type = NLA_U64 },
+};
+
+const struct nla_policy espgw_encap_nl_policy[ESPGW_A_ENCAP_MAX + 1] = {
+	[ESPGW_A_ENCAP_TYPE] = NLA_POLICY_MAX(NLA_U32, ESPGW_ENCAP_TYPE_MAX),
+	[ESPGW_A_ENCAP_LOCAL_PORT] = NLA_POLICY_MIN(NLA_BE16, 1),
+	[ESPGW_A_ENCAP_PEER_PORT] = NLA_POLICY_MIN(NLA_BE16, 1),
 };
 
 /* info-get: accepts no attribute */
 static const struct nla_policy espgw_info_get_nl_policy[ESPGW_A_INFO_MAX + 1] = {
 };
 
-/* sa-new: accepts spi, dst, src, dir, enc-alg, enc-key, auth-alg, auth-key, replay-window, flags, selector, lifetime */
+/* sa-new: accepts spi, dst, src, dir, enc-alg, enc-key, auth-alg, auth-key, replay-window, flags, selector, lifetime, encap */
 static const struct nla_policy espgw_sa_new_nl_policy[ESPGW_A_SA_MAX + 1] = {
 	[ESPGW_A_SA_SPI] = { .type = NLA_BE32 },
 	[ESPGW_A_SA_DST] = { .type = NLA_BE32 },
@@ -49,6 +56,7 @@ static const struct nla_policy espgw_sa_new_nl_policy[ESPGW_A_SA_MAX + 1] = {
 	[ESPGW_A_SA_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
 	[ESPGW_A_SA_SELECTOR] = NLA_POLICY_NESTED(espgw_selector_nl_policy),
 	[ESPGW_A_SA_LIFETIME] = NLA_POLICY_NESTED(espgw_lifetime_nl_policy),
+	[ESPGW_A_SA_ENCAP] = NLA_POLICY_NESTED(espgw_encap_nl_policy),
 };
 
 /* sa-del: accepts spi, dst */

@@ -11,6 +11,7 @@
 extern const struct nla_policy espgw_selector_nl_policy[ESPGW_A_SELECTOR_MAX + 1];
 extern const struct nla_policy espgw_lifetime_nl_policy[ESPGW_A_LIFETIME_MAX + 1];
 extern const struct nla_policy espgw_sa_stats_nl_policy[ESPGW_A_SA_STATS_MAX + 1];
+extern const struct nla_policy espgw_encap_nl_policy[ESPGW_A_ENCAP_MAX + 1];
 
 int espgw_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info);

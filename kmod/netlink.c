@@ -49,7 +49,8 @@ int espgw_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto nla_put_failure;
 	if (nla_put_string(msg, ESPGW_A_INFO_VERSION, ESPGW_VERSION) ||
 	    nla_put_u32(msg, ESPGW_A_INFO_FEATURES,
-			ESPGW_FEATURE_ESP_TUNNEL | ESPGW_FEATURE_POLICY) ||
+			ESPGW_FEATURE_ESP_TUNNEL | ESPGW_FEATURE_POLICY |
+			ESPGW_FEATURE_ESP_IN_UDP) ||
 	    nla_put_u32(msg, ESPGW_A_INFO_ENC_ALGS, espgw_alg_enc_available()) ||
 	    nla_put_u32(msg, ESPGW_A_INFO_AUTH_ALGS, espgw_alg_auth_available()) ||
 	    nla_put_u32(msg, ESPGW_A_INFO_REPLAY_WINDOW_MAX, ESPGW_REPLAY_WINDOW_MAX))
@@ -100,7 +101,8 @@ static int put_sa_stats(struct sk_buff *msg, struct espgw_sa *sa)
 	    put_u64(msg, ESPGW_A_SA_STATS_SELECTOR, s.drops[ESPGW_DROP_SELECTOR], pad) ||
 	    put_u64(msg, ESPGW_A_SA_STATS_TRAILER, s.drops[ESPGW_DROP_TRAILER], pad) ||
 	    put_u64(msg, ESPGW_A_SA_STATS_MTU, s.drops[ESPGW_DROP_MTU], pad) ||
-	    put_u64(msg, ESPGW_A_SA_STATS_ERRORS, s.drops[ESPGW_DROP_ERROR], pad))
+	    put_u64(msg, ESPGW_A_SA_STATS_ERRORS, s.drops[ESPGW_DROP_ERROR], pad) ||
+	    put_u64(msg, ESPGW_A_SA_STATS_ENCAP, s.drops[ESPGW_DROP_ENCAP], pad))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -118,6 +120,23 @@ static int put_lifetime(struct sk_buff *msg, const struct espgw_lifetime *l)
 	    put_u64(msg, ESPGW_A_LIFETIME_HARD_PACKETS, l->hard_packets, pad) ||
 	    put_u64(msg, ESPGW_A_LIFETIME_SOFT_SECS, l->soft_secs, pad) ||
 	    put_u64(msg, ESPGW_A_LIFETIME_HARD_SECS, l->hard_secs, pad))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The encap nest of an SA with encapsulation; nothing for plain ESP. */
+static int put_encap(struct sk_buff *msg, const struct espgw_sa *sa)
+{
+	struct nlattr *nest;
+
+	if (!sa->encap)
+		return 0;
+	nest = nla_nest_start(msg, ESPGW_A_SA_ENCAP);
+	if (!nest ||
+	    nla_put_u32(msg, ESPGW_A_ENCAP_TYPE, sa->encap) ||
+	    nla_put_be16(msg, ESPGW_A_ENCAP_LOCAL_PORT, sa->encap_lport) ||
+	    nla_put_be16(msg, ESPGW_A_ENCAP_PEER_PORT, sa->encap_pport))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -149,6 +168,7 @@ static int sa_fill(struct sk_buff *msg, struct espgw_sa *sa, u32 portid, u32 seq
 		   nla_put_u32(msg, ESPGW_A_SA_FLAGS, sa->flags) ||
 		   put_sel(msg, ESPGW_A_SA_SELECTOR, &sa->sel) ||
 		   put_lifetime(msg, &sa->lft) ||
+		   put_encap(msg, sa) ||
 		   put_u64(msg, ESPGW_A_SA_AGE, ktime_get_real_seconds() - sa->add_time,
 			   ESPGW_A_SA_PAD)) {
 		goto err;
@@ -424,7 +444,9 @@ int espgw_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    put_u64(msg, ESPGW_A_STATS_PLAINTEXT, s.drops[ESPGW_DROP_PLAINTEXT], pad) ||
 	    put_u64(msg, ESPGW_A_STATS_DISCARD, s.drops[ESPGW_DROP_DISCARD], pad) ||
 	    nla_put_u32(msg, ESPGW_A_STATS_SA_COUNT, READ_ONCE(en->sa_count)) ||
-	    nla_put_u32(msg, ESPGW_A_STATS_POLICY_COUNT, READ_ONCE(en->policy_count)))
+	    nla_put_u32(msg, ESPGW_A_STATS_POLICY_COUNT, READ_ONCE(en->policy_count)) ||
+	    put_u64(msg, ESPGW_A_STATS_ENCAP, s.drops[ESPGW_DROP_ENCAP], pad) ||
+	    put_u64(msg, ESPGW_A_STATS_MAPPING, atomic64_read(&en->mappings), pad))
 		goto err;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -477,6 +499,37 @@ void espgw_nl_acquire_notify(struct espgw_net *en, struct espgw_policy *p,
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&espgw_nl_family, en->net, msg, 0, ESPGW_NLGRP_EVENTS,
 				GFP_ATOMIC);
+}
+
+/*
+ * An inbound SA's authenticated packet came from another address or port:
+ * the SA, its encapsulation, and where the packet came from.
+ */
+void espgw_nl_new_mapping_notify(struct espgw_sa *sa, __be32 addr, __be16 port)
+{
+	struct net *net = sa->en->net;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&espgw_nl_family, net, ESPGW_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &espgw_nl_family, 0, ESPGW_CMD_NEW_MAPPING_NTF);
+	if (!hdr ||
+	    nla_put_be32(msg, ESPGW_A_SA_SPI, sa->key.spi) ||
+	    nla_put_be32(msg, ESPGW_A_SA_DST, sa->key.dst) ||
+	    nla_put_be32(msg, ESPGW_A_SA_SRC, sa->src) ||
+	    nla_put_u32(msg, ESPGW_A_SA_DIR, sa->dir) ||
+	    put_encap(msg, sa) ||
+	    nla_put_be32(msg, ESPGW_A_SA_MAPPING_ADDR, addr) ||
+	    nla_put_be16(msg, ESPGW_A_SA_MAPPING_PORT, port)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&espgw_nl_family, net, msg, 0, ESPGW_NLGRP_EVENTS, GFP_ATOMIC);
 }
 
 /**

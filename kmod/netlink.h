@@ -16,5 +16,7 @@ void espgw_nl_sa_expire_notify(struct espgw_sa *sa, u32 kind);
 /* events group; any context */
 void espgw_nl_acquire_notify(struct espgw_net *en, struct espgw_policy *p,
 			     const struct iphdr *iph);
+/* events group; any context; the caller holds a reference on sa */
+void espgw_nl_new_mapping_notify(struct espgw_sa *sa, __be32 addr, __be16 port);
 
 #endif /* _ESPGW_NETLINK_H_ */

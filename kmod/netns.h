@@ -27,6 +27,7 @@
  * @stats: packets decrypted (in), and drop reasons
  * @stats_out: packets encrypted (out)
  * @sa_alive: SAs not yet freed (the namespace waits for them at exit)
+ * @mappings: new-mapping notifications due (after the per-SA rate limit)
  * @dead: the namespace is going away; no new objects
  */
 struct espgw_net {
@@ -44,6 +45,7 @@ struct espgw_net {
 	struct espgw_pcpu_stats __percpu *stats;
 	struct espgw_pcpu_stats __percpu *stats_out;
 	atomic_t sa_alive;
+	atomic64_t mappings;
 	bool dead;
 };
 

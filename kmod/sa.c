@@ -214,6 +214,81 @@ static void sa_lifetime_parse(struct espgw_lifetime *l, struct nlattr *nest)
 #undef LFT
 }
 
+/*
+ * The encap nest (validated by the policy: type in range, ports not 0). Type
+ * espinudp needs both ports; none takes none. The local port cannot be IKE's 500:
+ * IKE there carries no non-ESP marker, so ESP in UDP and IKE cannot share it
+ * (RFC 3948 2.2, RFC 3947 4).
+ */
+static int sa_encap_parse(struct espgw_sa *sa, struct nlattr *nest,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[ESPGW_A_ENCAP_MAX + 1];
+	int err;
+
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, ESPGW_A_ENCAP_MAX, nest, espgw_encap_nl_policy, extack);
+	if (err)
+		return err;
+	if (!tb[ESPGW_A_ENCAP_TYPE]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "encap needs a type");
+		return -EINVAL;
+	}
+	sa->encap = nla_get_u32(tb[ESPGW_A_ENCAP_TYPE]);
+	if (sa->encap == ESPGW_ENCAP_TYPE_NONE) {
+		if (tb[ESPGW_A_ENCAP_LOCAL_PORT] || tb[ESPGW_A_ENCAP_PEER_PORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, nest, "encap none takes no ports");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!tb[ESPGW_A_ENCAP_LOCAL_PORT] || !tb[ESPGW_A_ENCAP_PEER_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "encap espinudp needs local-port and peer-port");
+		return -EINVAL;
+	}
+	sa->encap_lport = nla_get_be16(tb[ESPGW_A_ENCAP_LOCAL_PORT]);
+	sa->encap_pport = nla_get_be16(tb[ESPGW_A_ENCAP_PEER_PORT]);
+	if (sa->encap_lport == htons(500)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ESPGW_A_ENCAP_LOCAL_PORT],
+				    "local-port 500 is IKE's, without the non-ESP marker: ESP in UDP cannot share it");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- NAT mappings ------------------------------------------------------ */
+
+#define MAPPING_MIN	HZ		/* between two notifications of one SA */
+#define MAPPING_REPEAT	(10 * HZ)	/* before the same mapping is told again */
+
+/**
+ * espgw_sa_new_mapping - an inbound SA's peer seems to have moved
+ * @sa: inbound SA with encap, referenced by the caller
+ * @addr: outer source address of the packet
+ * @port: its UDP source port
+ *
+ * Called for a packet that authenticated and passed the replay check, when
+ * (addr, port) is not the SA's peer. Tells the daemon, rate-limited: a mapping
+ * other than the last one told at most once a MAPPING_MIN, the same one again
+ * after MAPPING_REPEAT. Moves nothing. BH disabled.
+ */
+void espgw_sa_new_mapping(struct espgw_sa *sa, __be32 addr, __be16 port)
+{
+	u64 map = (u64)be32_to_cpu(addr) << 16 | be16_to_cpu(port);
+	unsigned long now = jiffies, last = READ_ONCE(sa->mapping_time);
+	unsigned long wait = READ_ONCE(sa->mapping_last) == map ? MAPPING_REPEAT : MAPPING_MIN;
+
+	if (time_before(now, last + wait))
+		return;
+	/* packets of one SA complete on several CPUs: one of them tells */
+	if (cmpxchg(&sa->mapping_time, last, now) != last)
+		return;
+	WRITE_ONCE(sa->mapping_last, map);
+	atomic64_inc(&sa->en->mappings);
+	espgw_nl_new_mapping_notify(sa, addr, port);
+}
+
 /* ---- lifetimes ------------------------------------------------------- */
 
 enum { SA_SOFT_SENT = 2, SA_HARD_SENT = 3 };
@@ -438,6 +513,7 @@ struct espgw_sa *espgw_sa_new(struct espgw_net *en, struct nlattr **attrs,
 	sa->replay_window = attrs[ESPGW_A_SA_REPLAY_WINDOW] ?
 			    nla_get_u32(attrs[ESPGW_A_SA_REPLAY_WINDOW]) : 64;
 	sa->en = en;
+	sa->mapping_time = jiffies - MAPPING_REPEAT;
 	atomic_inc(&en->sa_alive);
 	sa->add_time = ktime_get_real_seconds();
 	refcount_set(&sa->refcnt, 1);
@@ -483,6 +559,10 @@ struct espgw_sa *espgw_sa_new(struct espgw_net *en, struct nlattr **attrs,
 		if (err)
 			goto err_free;
 	}
+
+	err = sa_encap_parse(sa, attrs[ESPGW_A_SA_ENCAP], extack);
+	if (err)
+		goto err_free;
 
 	err = -ENOMEM;
 	sa->stats = netdev_alloc_pcpu_stats(struct espgw_pcpu_stats);

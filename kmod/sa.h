@@ -6,6 +6,7 @@
 #include <linux/rhashtable.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/udp.h>
 #include <linux/workqueue.h>
 #include <crypto/aead.h>
 #include <net/dst_cache.h>
@@ -62,6 +63,10 @@ enum {
  * @enc_alg: ESPGW_ENC_ALG_*
  * @auth_alg: ESPGW_AUTH_ALG_*
  * @flags: ESPGW_SA_FLAGS_*
+ * @encap: ESPGW_ENCAP_TYPE_*: plain ESP or ESP in UDP (RFC 3948)
+ * @encap_lport: with encap, this gateway's UDP port (source of outbound packets)
+ * @encap_pport: with encap, the peer's UDP port (destination of outbound packets,
+ *	expected source of inbound ones)
  * @aead: the transform (geniv-wrapped, as esp4 uses it); keys live only in it
  * @ivlen: explicit IV bytes on the wire
  * @icvlen: ICV bytes on the wire
@@ -82,6 +87,8 @@ enum {
  * @expire_work: sends expiry notifications and removes hard-expired SAs
  * @free_work: frees the SA after an RCU grace period (crypto_free may sleep)
  * @dst_cache: outbound route to the peer
+ * @mapping_time: inbound with encap: jiffies of the last new-mapping notification
+ * @mapping_last: the mapping it told, address << 16 | port (host order)
  * @stats: per-CPU counters
  * @en: the namespace instance
  * @refcnt: one for the table, one per packet in flight, one per queued work
@@ -96,6 +103,9 @@ struct espgw_sa {
 	u8 enc_alg;
 	u8 auth_alg;
 	u32 flags;
+	u8 encap;
+	__be16 encap_lport;
+	__be16 encap_pport;
 	struct crypto_aead *aead;
 	unsigned int ivlen;
 	unsigned int icvlen;
@@ -115,6 +125,8 @@ struct espgw_sa {
 	struct work_struct expire_work;
 	struct rcu_work free_work;
 	struct dst_cache dst_cache;
+	unsigned long mapping_time;
+	u64 mapping_last;
 	struct espgw_pcpu_stats __percpu *stats;
 	struct espgw_net *en;
 	refcount_t refcnt;
@@ -137,6 +149,14 @@ void espgw_sa_unlink(struct espgw_sa *sa);
 
 /* Data path: account one packet of len bytes; false when the SA may carry no more. */
 bool espgw_sa_account(struct espgw_sa *sa, unsigned int len);
+
+/* Bytes of UDP header in front of the SA's ESP header (0 or 8). */
+static inline unsigned int espgw_sa_encap_len(const struct espgw_sa *sa)
+{
+	return sa->encap ? sizeof(struct udphdr) : 0;
+}
+
+void espgw_sa_new_mapping(struct espgw_sa *sa, __be32 addr, __be16 port);
 
 bool espgw_replay_check(struct espgw_sa *sa, u32 seq);
 bool espgw_replay_advance(struct espgw_sa *sa, u32 seq);

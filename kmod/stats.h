@@ -14,6 +14,7 @@ enum espgw_drop {
 	ESPGW_DROP_TRAILER,	/* bad padding, next header, length or inner header */
 	ESPGW_DROP_MTU,		/* too big for the tunnel with DF set */
 	ESPGW_DROP_ERROR,	/* memory, crypto, route, sequence number exhausted */
+	ESPGW_DROP_ENCAP,	/* plain ESP for a UDP-encapsulated SA, or the reverse */
 	ESPGW_DROP_NO_SA,	/* inbound SPI nobody owns (namespace only) */
 	ESPGW_DROP_NO_SA_OUT,	/* protect policy without a usable SA (namespace only) */
 	ESPGW_DROP_PLAINTEXT,	/* clear text from a protected address (namespace only) */

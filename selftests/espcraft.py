@@ -47,6 +47,11 @@ def send(dst, payloads):
 
 
 def gcm(dst, spi, seq, key, isrc, idst, mode=None):
+    send(dst, [gcm_esp(spi, seq, key, isrc, idst, mode)])
+
+
+def gcm_esp(spi, seq, key, isrc, idst, mode=None):
+    """The ESP packet (from the SPI on) that gcm sends."""
     key = bytes.fromhex(key)
     aead, salt = AESGCM(key[:-4]), key[-4:]
     inner = icmp_echo(isrc, idst)
@@ -63,7 +68,7 @@ def gcm(dst, spi, seq, key, isrc, idst, mode=None):
         plain = plain[:4]
     hdr = struct.pack("!II", int(spi, 0), int(seq))
     iv = struct.pack("!Q", int(seq))
-    send(dst, [hdr + iv + aead.encrypt(salt + iv, plain, hdr)])
+    return hdr + iv + aead.encrypt(salt + iv, plain, hdr)
 
 
 def pcap_esp(path, dst):

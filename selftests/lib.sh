@@ -198,59 +198,105 @@ alg_params() {
 	esac
 }
 
-# xfrm_state NS SRC DST SPI EKEY AKEY: one client-side state for the current alg
+# xfrm_state NS SRC DST SPI EKEY AKEY: one client-side state for the current alg;
+# XFRM_ENCAP adds words ('encap espinudp 4500 4500 0.0.0.0'), XFRM_VERB=update
+# changes an existing state instead (its counters and sequence numbers go on)
 xfrm_state() {
 	local ns=$1 src=$2 dst=$3 spi=$4 ek=$5 ak=$6
 	if [ -n "$AUTH" ]; then
 		# shellcheck disable=SC2086
-		n "$ns" ip xfrm state add src "$src" dst "$dst" proto esp spi "$spi" mode tunnel \
-			reqid 1 replay-window 64 ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" \
-			${XFRM_A%% *} "${XFRM_A#* }" 0x"$ak" $TRUNC
+		n "$ns" ip xfrm state ${XFRM_VERB:-add} src "$src" dst "$dst" proto esp spi "$spi" \
+			mode tunnel reqid 1 replay-window 64 ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" \
+			${XFRM_A%% *} "${XFRM_A#* }" 0x"$ak" $TRUNC ${XFRM_ENCAP:-}
 	else
-		n "$ns" ip xfrm state add src "$src" dst "$dst" proto esp spi "$spi" mode tunnel \
-			reqid 1 replay-window 64 ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" $TRUNC
+		# shellcheck disable=SC2086
+		n "$ns" ip xfrm state ${XFRM_VERB:-add} src "$src" dst "$dst" proto esp spi "$spi" \
+			mode tunnel reqid 1 replay-window 64 ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" \
+			$TRUNC ${XFRM_ENCAP:-}
 	fi
 }
 
 # tunnel_up ALG [WRONG]: the client (XFRM, virtual address $CLIENT_VIP) and the
 # gateway (espgw) with the same fresh keys; WRONG=1 gives the client other keys.
+#
+# NAT-T: with NATT=1 the tunnel is ESP in UDP (RFC 3948): the client's XFRM states
+# send from its 4500 to the gateway's 4500 ('encap espinudp 4500 4500 0.0.0.0'),
+# the gateway's SAs have 'encap espinudp' with the client's port as the gateway
+# sees it, NATT_PEER_PORT (4500). Both sides need a UDP_ENCAP socket on 4500
+# (natt_hold). TUN_NS and TUN_ADDR name the client's namespace and its own
+# address ($NS_CLIENT, $CLIENT), TUN_PEER its address as the gateway sees it
+# (TUN_ADDR; a NAT's outside address behind one).
 tunnel_up() {
-	local ek_in ak_in ek_out ak_out auth_in=() auth_out=()
+	local ek_in ak_in ek_out ak_out auth_in=() auth_out=() encap_in=() encap_out=()
+	local cns=${TUN_NS:-$NS_CLIENT} caddr=${TUN_ADDR:-$CLIENT} peer gw
+	local XFRM_ENCAP=
+	peer=${TUN_PEER:-$caddr}
 	alg_params "$1" || return 1
 	ek_in=$(hexkey $ENC_LEN) ek_out=$(hexkey $ENC_LEN)
 	ak_in=$(hexkey $AUTH_LEN) ak_out=$(hexkey $AUTH_LEN)
-	KEY_IN=$ek_in	# for tests that craft packets for the inbound SA
+	KEY_IN=$ek_in KEY_OUT=$ek_out	# for tests that craft packets or re-install SAs
+	AKEY_IN=$ak_in AKEY_OUT=$ak_out
 	LIMITS=${LIMITS:-}
+	if [ -n "${NATT:-}" ]; then
+		encap_in=(encap espinudp sport "${NATT_PEER_PORT:-4500}" dport 4500)
+		encap_out=(encap espinudp sport 4500 dport "${NATT_PEER_PORT:-4500}")
+		XFRM_ENCAP="encap espinudp 4500 4500 0.0.0.0"
+	fi
 	if [ -n "$AUTH" ]; then
 		auth_in=(auth $AUTH @-) auth_out=(auth $AUTH @-)
 	fi
 	"$ESPGW" -V >/dev/null
 	# the keys on standard input, not in the process list: enc's line, then auth's
 	# shellcheck disable=SC2086
-	printf '%s\n' $ek_in $ak_in | n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi $SPI_IN \
-		dir in enc $ENC @- "${auth_in[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32 ||
-		return 1
+	printf '%s\n' $ek_in $ak_in | n_gw "$ESPGW" sa add src $peer dst $GW_OUT spi $SPI_IN \
+		dir in enc $ENC @- "${auth_in[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32 \
+		"${encap_in[@]}" || return 1
 	# shellcheck disable=SC2086
-	printf '%s\n' $ek_out $ak_out | n_gw "$ESPGW" sa add src $GW_OUT dst $CLIENT spi $SPI_OUT \
-		dir out enc $ENC @- "${auth_out[@]}" $LEGACY $LIMITS || return 1
+	printf '%s\n' $ek_out $ak_out | n_gw "$ESPGW" sa add src $GW_OUT dst $peer spi $SPI_OUT \
+		dir out enc $ENC @- "${auth_out[@]}" $LEGACY $LIMITS "${encap_out[@]}" || return 1
 	n_gw "$ESPGW" policy add id 1 src $INSIDE_NET dst $CLIENT_VIP/32 action protect \
-		sa dst $CLIENT spi $SPI_OUT || return 1
+		sa dst $peer spi $SPI_OUT || return 1
 
 	[ "${2:-}" = 1 ] && ek_in=$(hexkey $ENC_LEN) ak_in=$(hexkey $AUTH_LEN)
-	n_client ip addr replace $CLIENT_VIP/32 dev lo
-	n_client ip route replace $INSIDE_NET via 198.51.100.254 src $CLIENT_VIP
-	xfrm_state "$NS_CLIENT" $CLIENT $GW_OUT $SPI_IN "$ek_in" "$ak_in" || return 1
-	xfrm_state "$NS_CLIENT" $GW_OUT $CLIENT $SPI_OUT "$ek_out" "$ak_out" || return 1
-	n_client ip xfrm policy add src $CLIENT_VIP/32 dst $INSIDE_NET dir out \
-		tmpl src $CLIENT dst $GW_OUT proto esp mode tunnel reqid 1 || return 1
-	n_client ip xfrm policy add src $INSIDE_NET dst $CLIENT_VIP/32 dir in \
-		tmpl src $GW_OUT dst $CLIENT proto esp mode tunnel reqid 1 || return 1
+	gw=$(n "$cns" ip -4 route show default | sed -n 's/.*via \([0-9.]*\).*/\1/p' | head -n1)
+	n "$cns" ip addr replace $CLIENT_VIP/32 dev lo
+	n "$cns" ip route replace $INSIDE_NET via "$gw" src $CLIENT_VIP
+	xfrm_state "$cns" $caddr $GW_OUT $SPI_IN "$ek_in" "$ak_in" || return 1
+	xfrm_state "$cns" $GW_OUT $caddr $SPI_OUT "$ek_out" "$ak_out" || return 1
+	n "$cns" ip xfrm policy add src $CLIENT_VIP/32 dst $INSIDE_NET dir out \
+		tmpl src $caddr dst $GW_OUT proto esp mode tunnel reqid 1 || return 1
+	n "$cns" ip xfrm policy add src $INSIDE_NET dst $CLIENT_VIP/32 dir in \
+		tmpl src $GW_OUT dst $caddr proto esp mode tunnel reqid 1 || return 1
 }
 
 tunnel_down() {
-	n_client ip xfrm policy flush
-	n_client ip xfrm state flush
+	n "${TUN_NS:-$NS_CLIENT}" ip xfrm policy flush
+	n "${TUN_NS:-$NS_CLIENT}" ip xfrm state flush
 	n_gw "$ESPGW" flush
+}
+
+# natt_hold NS LOG [PORT]: a UDP_ENCAP_ESPINUDP socket on 4500 (or PORT) in NS, as
+# espgwd and charon hold one (selftests/natt.py hold), logging what it is handed to
+# LOG; natt_stop ends them all
+NATT_PIDS=()
+natt_hold() {
+	: >"$2"
+	ip netns exec "$1" "$ROOT/selftests/natt.py" hold "${3:-4500}" "$2" &
+	NATT_PIDS+=($!)
+	for _ in $(seq 50); do
+		grep -q '^ready' "$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "natt.py hold did not start in $1"
+	return 1
+}
+natt_stop() {
+	local pid
+	for pid in "${NATT_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	NATT_PIDS=()
 }
 
 # sa_stat SPI KEY: one counter of an espgw SA on the gateway

@@ -61,6 +61,17 @@ enum espgw_flush_what {
 enum espgw_feature {
 	ESPGW_FEATURE_ESP_TUNNEL = 1,
 	ESPGW_FEATURE_POLICY = 2,
+	ESPGW_FEATURE_ESP_IN_UDP = 4,
+};
+
+/* How an SA's ESP packets travel. */
+enum espgw_encap_type {
+	ESPGW_ENCAP_TYPE_NONE = 0,
+	ESPGW_ENCAP_TYPE_ESPINUDP = 1,
+
+	/* private: */
+	__ESPGW_ENCAP_TYPE_MAX,
+	ESPGW_ENCAP_TYPE_MAX = (__ESPGW_ENCAP_TYPE_MAX - 1)
 };
 
 /* ESP encryption (or combined-mode) algorithms. */
@@ -141,10 +152,22 @@ enum {
 	ESPGW_A_SA_STATS_TRAILER = 7,
 	ESPGW_A_SA_STATS_MTU = 8,
 	ESPGW_A_SA_STATS_ERRORS = 9,
+	ESPGW_A_SA_STATS_ENCAP = 10,
 
 	/* private: */
 	__ESPGW_A_SA_STATS_MAX,
 	ESPGW_A_SA_STATS_MAX = (__ESPGW_A_SA_STATS_MAX - 1)
+};
+
+enum {
+	ESPGW_A_ENCAP_UNSPEC,
+	ESPGW_A_ENCAP_TYPE = 1,
+	ESPGW_A_ENCAP_LOCAL_PORT = 2,
+	ESPGW_A_ENCAP_PEER_PORT = 3,
+
+	/* private: */
+	__ESPGW_A_ENCAP_MAX,
+	ESPGW_A_ENCAP_MAX = (__ESPGW_A_ENCAP_MAX - 1)
 };
 
 enum {
@@ -166,6 +189,9 @@ enum {
 	ESPGW_A_SA_AGE = 15,
 	ESPGW_A_SA_STATS = 16,
 	ESPGW_A_SA_EXPIRE_KIND = 17,
+	ESPGW_A_SA_ENCAP = 18,
+	ESPGW_A_SA_MAPPING_ADDR = 19,
+	ESPGW_A_SA_MAPPING_PORT = 20,
 
 	/* private: */
 	__ESPGW_A_SA_MAX,
@@ -205,6 +231,8 @@ enum {
 	ESPGW_A_STATS_ERRORS = 13,
 	ESPGW_A_STATS_SA_COUNT = 14,
 	ESPGW_A_STATS_POLICY_COUNT = 15,
+	ESPGW_A_STATS_ENCAP = 16,
+	ESPGW_A_STATS_MAPPING = 17,
 
 	/* private: */
 	__ESPGW_A_STATS_MAX,
@@ -234,6 +262,7 @@ enum {
 	ESPGW_CMD_STATS_GET = 10,
 	ESPGW_CMD_SA_EXPIRE_NTF = 11,
 	ESPGW_CMD_ACQUIRE_NTF = 12,
+	ESPGW_CMD_NEW_MAPPING_NTF = 13,
 
 	/* private: */
 	__ESPGW_CMD_MAX,

@@ -253,7 +253,52 @@ static int dir_val(struct cur *c, uint32_t *dir)
 	return 0;
 }
 
-static int sa_add_arg(struct cur *c, const char *kw, struct espgw_sa *sa, uint32_t *lft_seen)
+/* what sa add collects beyond struct espgw_sa */
+struct sa_add_ctx {
+	uint32_t lft_seen;	/* lifetime keywords given */
+	uint32_t sport, dport;	/* encap ports of the SA's packets, as given */
+};
+
+static int port_val(struct cur *c, const char *kw, uint32_t *port)
+{
+	const char *v = value(c, kw);
+
+	if (!v)
+		return -EINVAL;
+	if (arg_u32(v, port) || *port == 0 || *port > 65535)
+		return argerr(c->e, "%s: invalid port '%s' for '%s' (1-65535)", c->cmd, v, kw);
+	return 0;
+}
+
+/* encap espinudp sport PORT dport PORT (either order) | encap none */
+static int encap_args(struct cur *c, struct espgw_sa *sa, struct sa_add_ctx *x)
+{
+	const char *v = value(c, "encap");
+	uint32_t seen = 0;
+
+	if (!v)
+		return -EINVAL;
+	if (arg_enum(v, espgw_encap_type_names, ARRAY_SIZE(espgw_encap_type_names),
+		     &sa->encap_type))
+		return argerr(c->e, "%s: invalid encap '%s' (espinudp or none)", c->cmd, v);
+	if (sa->encap_type == ESPGW_ENCAP_TYPE_NONE)
+		return 0;
+	while (next_is(c, "sport") || next_is(c, "dport")) {
+		const char *kw = take(c);
+		bool src = !strcmp(kw, "sport");
+		int ret = once(c, &seen, src, kw) ?: port_val(c, kw, src ? &x->sport : &x->dport);
+
+		if (ret)
+			return ret;
+	}
+	if (!(seen & BIT(1)))
+		return missing(c, "encap ... sport");
+	if (!(seen & BIT(0)))
+		return missing(c, "encap ... dport");
+	return 0;
+}
+
+static int sa_add_arg(struct cur *c, const char *kw, struct espgw_sa *sa, struct sa_add_ctx *x)
 {
 	uint32_t *have = &sa->have;
 
@@ -284,7 +329,9 @@ static int sa_add_arg(struct cur *c, const char *kw, struct espgw_sa *sa, uint32
 	}
 	if (!strcmp(kw, "sel"))
 		return once(c, have, ESPGW_A_SA_SELECTOR, kw) ?: sel_args(c, &sa->sel);
-	return lifetime_arg(c, kw, sa, lft_seen);
+	if (!strcmp(kw, "encap"))
+		return once(c, have, ESPGW_A_SA_ENCAP, kw) ?: encap_args(c, sa, x);
+	return lifetime_arg(c, kw, sa, &x->lft_seen);
 }
 
 int espgw_args_sa_add(const char *cmd, int argc, char **argv, struct espgw_sa *sa,
@@ -298,13 +345,13 @@ int espgw_args_sa_add(const char *cmd, int argc, char **argv, struct espgw_sa *s
 		{ ESPGW_A_SA_SRC, "src" }, { ESPGW_A_SA_DST, "dst" }, { ESPGW_A_SA_SPI, "spi" },
 		{ ESPGW_A_SA_DIR, "dir" }, { ESPGW_A_SA_ENC_ALG, "enc" },
 	};
-	uint32_t lft_seen = 0;
+	struct sa_add_ctx x = { 0 };
 	size_t i;
 
 	memset(sa, 0, sizeof(*sa));
 	e->key_in_argv = false;
 	while (c.argc > 0)
-		if (sa_add_arg(&c, take(&c), sa, &lft_seen))
+		if (sa_add_arg(&c, take(&c), sa, &x))
 			goto err;
 	for (i = 0; i < ARRAY_SIZE(required); i++) {
 		if (!(sa->have & BIT(required[i].attr))) {
@@ -312,6 +359,9 @@ int espgw_args_sa_add(const char *cmd, int argc, char **argv, struct espgw_sa *s
 			goto err;
 		}
 	}
+	/* sport and dport are the ports of the SA's packets, as src and dst are its addresses */
+	sa->encap_lport = (uint16_t)(sa->dir == ESPGW_DIR_IN ? x.dport : x.sport);
+	sa->encap_pport = (uint16_t)(sa->dir == ESPGW_DIR_IN ? x.sport : x.dport);
 	return 0;
 err:
 	espgw_sa_wipe(sa);

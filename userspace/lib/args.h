@@ -17,6 +17,10 @@
  * src A dst B spi SPI dir in|out enc ALG KEY [auth ALG KEY] [replay-window N]
  * [legacy] [sel src PFX dst PFX [proto P]] [soft-bytes N] [hard-bytes N]
  * [soft-packets N] [hard-packets N] [soft-secs N] [hard-secs N]
+ * [encap espinudp sport PORT dport PORT | encap none]
+ * sport and dport are the UDP ports of the SA's packets, as src and dst are their
+ * addresses (inbound: the peer's port, then ours); they go into the request as
+ * the SA's local and peer port.
  * KEY is @PATH (read from the file), @- (a line of standard input, each @- the
  * next line) or the hex itself; e->key_in_argv says when one was the latter.
  */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Text: "expire soft sa src A dst B spi 0x... dir out seq N #pkts ...",
- *       "acquire policy id N src P dst P proto any".
- * JSON: {"event":"expire","sa":{...}}, {"event":"acquire","policy":{...}}.
+ *       "acquire policy id N src P dst P proto any",
+ *       "new-mapping sa src A dst B spi 0x... dir in encap udp A:P local-port P from C:Q".
+ * JSON: {"event":"expire","sa":{...}}, {"event":"acquire","policy":{...}},
+ *       {"event":"new-mapping","sa":{...,"mapping_addr":"C","mapping_port":Q}}.
  */
 #include <errno.h>
 
@@ -51,6 +53,18 @@ static int print_expire(struct nl_msg *msg, struct out *o)
 	return 1;
 }
 
+static int print_mapping(struct nl_msg *msg, struct out *o)
+{
+	struct espgw_sa sa;
+
+	if (espgw_sa_parse(msg, &sa) || !(sa.have & BIT(ESPGW_A_SA_MAPPING_ADDR)))
+		return -EINVAL;
+	begin(o, "new-mapping");
+	espgw_sa_print(&sa, "sa", o);
+	end(o);
+	return 1;
+}
+
 static int print_acquire(struct nl_msg *msg, struct out *o)
 {
 	struct espgw_policy p;
@@ -77,6 +91,8 @@ int espgw_event_print(struct nl_msg *msg, FILE *f, bool json)
 		return print_expire(msg, &o);
 	case ESPGW_CMD_ACQUIRE_NTF:
 		return print_acquire(msg, &o);
+	case ESPGW_CMD_NEW_MAPPING_NTF:
+		return print_mapping(msg, &o);
 	default:
 		return 0;
 	}

@@ -9,7 +9,7 @@
 #include <netlink/msg.h>
 
 /*
- * Print an sa-expire-ntf or acquire-ntf as one line of text or one JSON object
+ * Print an sa-expire-ntf, acquire-ntf or new-mapping-ntf as one line of text or one JSON object
  * on a line. Return: 1 printed, 0 not a notification of ours (nothing printed),
  * -EINVAL malformed.
  */

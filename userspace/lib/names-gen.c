@@ -31,9 +31,15 @@ const char *const espgw_flush_what_names[3] = {
 	[2] = "policy",
 };
 
-const char *const espgw_feature_names[2] = {
+const char *const espgw_feature_names[3] = {
 	[0] = "esp-tunnel",
 	[1] = "policy",
+	[2] = "esp-in-udp",
+};
+
+const char *const espgw_encap_type_names[2] = {
+	[0] = "none",
+	[1] = "espinudp",
 };
 
 const char *const espgw_enc_alg_names[6] = {
@@ -78,7 +84,7 @@ static const char *const espgw_lifetime_names[8] = {
 	[7] = "hard-secs",
 };
 
-static const char *const espgw_sa_stats_names[10] = {
+static const char *const espgw_sa_stats_names[11] = {
 	[1] = "pad",
 	[2] = "packets",
 	[3] = "bytes",
@@ -88,9 +94,16 @@ static const char *const espgw_sa_stats_names[10] = {
 	[7] = "trailer",
 	[8] = "mtu",
 	[9] = "errors",
+	[10] = "encap",
 };
 
-static const char *const espgw_sa_names[18] = {
+static const char *const espgw_encap_names[4] = {
+	[1] = "type",
+	[2] = "local-port",
+	[3] = "peer-port",
+};
+
+static const char *const espgw_sa_names[21] = {
 	[1] = "pad",
 	[2] = "spi",
 	[3] = "dst",
@@ -108,6 +121,9 @@ static const char *const espgw_sa_names[18] = {
 	[15] = "age",
 	[16] = "stats",
 	[17] = "expire-kind",
+	[18] = "encap",
+	[19] = "mapping-addr",
+	[20] = "mapping-port",
 };
 
 static const char *const espgw_policy_names[9] = {
@@ -121,7 +137,7 @@ static const char *const espgw_policy_names[9] = {
 	[8] = "packets",
 };
 
-static const char *const espgw_stats_names[16] = {
+static const char *const espgw_stats_names[18] = {
 	[1] = "pad",
 	[2] = "out-packets",
 	[3] = "in-packets",
@@ -137,6 +153,8 @@ static const char *const espgw_stats_names[16] = {
 	[13] = "errors",
 	[14] = "sa-count",
 	[15] = "policy-count",
+	[16] = "encap",
+	[17] = "mapping",
 };
 
 static const char *const espgw_flush_names[2] = {
@@ -168,20 +186,28 @@ const struct espgw_attr_set espgw_sa_stats_attr_set = {
 	.name = "sa-stats",
 	.names = espgw_sa_stats_names,
 	.nested = NULL,
-	.n = 10,
+	.n = 11,
 };
 
-static const struct espgw_attr_set *const espgw_sa_nested[18] = {
+const struct espgw_attr_set espgw_encap_attr_set = {
+	.name = "encap",
+	.names = espgw_encap_names,
+	.nested = NULL,
+	.n = 4,
+};
+
+static const struct espgw_attr_set *const espgw_sa_nested[21] = {
 	[12] = &espgw_selector_attr_set,
 	[13] = &espgw_lifetime_attr_set,
 	[16] = &espgw_sa_stats_attr_set,
+	[18] = &espgw_encap_attr_set,
 };
 
 const struct espgw_attr_set espgw_sa_attr_set = {
 	.name = "sa",
 	.names = espgw_sa_names,
 	.nested = espgw_sa_nested,
-	.n = 18,
+	.n = 21,
 };
 
 static const struct espgw_attr_set *const espgw_policy_nested[9] = {
@@ -199,7 +225,7 @@ const struct espgw_attr_set espgw_stats_attr_set = {
 	.name = "stats",
 	.names = espgw_stats_names,
 	.nested = NULL,
-	.n = 16,
+	.n = 18,
 };
 
 const struct espgw_attr_set espgw_flush_attr_set = {
@@ -209,7 +235,7 @@ const struct espgw_attr_set espgw_flush_attr_set = {
 	.n = 2,
 };
 
-const struct espgw_attr_set *const espgw_cmd_attr_sets[13] = {
+const struct espgw_attr_set *const espgw_cmd_attr_sets[14] = {
 	[1] = &espgw_info_attr_set,
 	[2] = &espgw_sa_attr_set,
 	[3] = &espgw_sa_attr_set,
@@ -222,4 +248,5 @@ const struct espgw_attr_set *const espgw_cmd_attr_sets[13] = {
 	[10] = &espgw_stats_attr_set,
 	[11] = &espgw_sa_attr_set,
 	[12] = &espgw_policy_attr_set,
+	[13] = &espgw_sa_attr_set,
 };

@@ -15,7 +15,9 @@ extern const char *const espgw_sa_flags_names[1];
 /* flush-what: index is the value */
 extern const char *const espgw_flush_what_names[3];
 /* feature: index is the bit number */
-extern const char *const espgw_feature_names[2];
+extern const char *const espgw_feature_names[3];
+/* encap-type: index is the value */
+extern const char *const espgw_encap_type_names[2];
 /* enc-alg: index is the value */
 extern const char *const espgw_enc_alg_names[6];
 /* auth-alg: index is the value */
@@ -33,12 +35,13 @@ extern const struct espgw_attr_set espgw_info_attr_set;
 extern const struct espgw_attr_set espgw_selector_attr_set;
 extern const struct espgw_attr_set espgw_lifetime_attr_set;
 extern const struct espgw_attr_set espgw_sa_stats_attr_set;
+extern const struct espgw_attr_set espgw_encap_attr_set;
 extern const struct espgw_attr_set espgw_sa_attr_set;
 extern const struct espgw_attr_set espgw_policy_attr_set;
 extern const struct espgw_attr_set espgw_stats_attr_set;
 extern const struct espgw_attr_set espgw_flush_attr_set;
 
 /* by ESPGW_CMD_*: the attribute set of the command's messages */
-extern const struct espgw_attr_set *const espgw_cmd_attr_sets[13];
+extern const struct espgw_attr_set *const espgw_cmd_attr_sets[14];
 
 #endif

@@ -30,6 +30,7 @@ static const struct espgw_attr_name stats_attrs[] = {
 	{ ESPGW_A_SA_STATS_TRAILER, "trailer", "trailer" },
 	{ ESPGW_A_SA_STATS_MTU, "mtu", "mtu" },
 	{ ESPGW_A_SA_STATS_ERRORS, "errors", "errors" },
+	{ ESPGW_A_SA_STATS_ENCAP, "encap", "encap" },
 };
 
 static struct nla_policy sa_policy[ESPGW_A_SA_MAX + 1] = {
@@ -47,6 +48,15 @@ static struct nla_policy sa_policy[ESPGW_A_SA_MAX + 1] = {
 	[ESPGW_A_SA_AGE] = { .type = NLA_U64 },
 	[ESPGW_A_SA_STATS] = { .type = NLA_NESTED },
 	[ESPGW_A_SA_EXPIRE_KIND] = { .type = NLA_U32 },
+	[ESPGW_A_SA_ENCAP] = { .type = NLA_NESTED },
+	[ESPGW_A_SA_MAPPING_ADDR] = { .type = NLA_U32 },
+	[ESPGW_A_SA_MAPPING_PORT] = { .type = NLA_U16 },
+};
+
+static struct nla_policy encap_policy[ESPGW_A_ENCAP_MAX + 1] = {
+	[ESPGW_A_ENCAP_TYPE] = { .type = NLA_U32 },
+	[ESPGW_A_ENCAP_LOCAL_PORT] = { .type = NLA_U16 },
+	[ESPGW_A_ENCAP_PEER_PORT] = { .type = NLA_U16 },
 };
 
 static int put_u32(struct nl_msg *msg, const struct espgw_sa *sa, int attr, uint32_t v)
@@ -67,6 +77,20 @@ static int put_lifetime(struct nl_msg *msg, const uint64_t *lft)
 		if (lft[attr] && nla_put_u64(msg, attr, lft[attr]))
 			return -NLE_NOMEM;
 	}
+	return nla_nest_end(msg, nest);
+}
+
+/* the type, and the ports unless it is none */
+static int put_encap(struct nl_msg *msg, const struct espgw_sa *sa)
+{
+	struct nlattr *nest = nla_nest_start(msg, ESPGW_A_SA_ENCAP);
+
+	if (!nest || nla_put_u32(msg, ESPGW_A_ENCAP_TYPE, sa->encap_type))
+		return -NLE_NOMEM;
+	if (sa->encap_type != ESPGW_ENCAP_TYPE_NONE &&
+	    (nla_put_u16(msg, ESPGW_A_ENCAP_LOCAL_PORT, htons(sa->encap_lport)) ||
+	     nla_put_u16(msg, ESPGW_A_ENCAP_PEER_PORT, htons(sa->encap_pport))))
+		return -NLE_NOMEM;
 	return nla_nest_end(msg, nest);
 }
 
@@ -92,6 +116,11 @@ int espgw_sa_put(struct nl_msg *msg, const struct espgw_sa *sa)
 		return -NLE_NOMEM;
 	if (sa->have & BIT(ESPGW_A_SA_SELECTOR)) {
 		ret = espgw_selector_put(msg, ESPGW_A_SA_SELECTOR, &sa->sel);
+		if (ret)
+			return ret;
+	}
+	if (sa->have & BIT(ESPGW_A_SA_ENCAP)) {
+		ret = put_encap(msg, sa);
 		if (ret)
 			return ret;
 	}
@@ -126,6 +155,24 @@ static uint32_t get_u32(struct nlattr **tb, int attr)
 	return tb[attr] ? nla_get_u32(tb[attr]) : 0;
 }
 
+/* the encap nest: a type, and for espinudp both ports */
+static int parse_encap(struct nlattr *nest, struct espgw_sa *sa)
+{
+	struct nlattr *tb[ESPGW_A_ENCAP_MAX + 1];
+
+	if (nla_parse_nested(tb, ESPGW_A_ENCAP_MAX, nest, encap_policy) < 0 ||
+	    !tb[ESPGW_A_ENCAP_TYPE])
+		return -EINVAL;
+	sa->encap_type = nla_get_u32(tb[ESPGW_A_ENCAP_TYPE]);
+	if (sa->encap_type == ESPGW_ENCAP_TYPE_NONE)
+		return 0;
+	if (!tb[ESPGW_A_ENCAP_LOCAL_PORT] || !tb[ESPGW_A_ENCAP_PEER_PORT])
+		return -EINVAL;
+	sa->encap_lport = ntohs(nla_get_u16(tb[ESPGW_A_ENCAP_LOCAL_PORT]));
+	sa->encap_pport = ntohs(nla_get_u16(tb[ESPGW_A_ENCAP_PEER_PORT]));
+	return 0;
+}
+
 int espgw_sa_parse(struct nl_msg *msg, struct espgw_sa *sa)
 {
 	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
@@ -152,6 +199,13 @@ int espgw_sa_parse(struct nl_msg *msg, struct espgw_sa *sa)
 		sa->seq = nla_get_u64(tb[ESPGW_A_SA_SEQ]);
 	if (tb[ESPGW_A_SA_AGE])
 		sa->age = nla_get_u64(tb[ESPGW_A_SA_AGE]);
+	if (tb[ESPGW_A_SA_ENCAP] && parse_encap(tb[ESPGW_A_SA_ENCAP], sa))
+		return -EINVAL;
+	if (!tb[ESPGW_A_SA_MAPPING_ADDR] != !tb[ESPGW_A_SA_MAPPING_PORT])
+		return -EINVAL;		/* an address without its port, or the reverse */
+	sa->mapping_addr = get_u32(tb, ESPGW_A_SA_MAPPING_ADDR);
+	if (tb[ESPGW_A_SA_MAPPING_PORT])
+		sa->mapping_port = ntohs(nla_get_u16(tb[ESPGW_A_SA_MAPPING_PORT]));
 	if (tb[ESPGW_A_SA_SELECTOR] && espgw_selector_parse(tb[ESPGW_A_SA_SELECTOR], &sa->sel))
 		return -EINVAL;
 	if (tb[ESPGW_A_SA_LIFETIME] &&
@@ -234,6 +288,19 @@ static void sa_json(const struct espgw_sa *sa, const char *key, struct out *o)
 		espgw_selector_print(&sa->sel, "selector", o);
 	if (has(sa, ESPGW_A_SA_LIFETIME))
 		json_u64s(w, "lifetime", sa->lifetime, espgw_lifetime_attrs, ESPGW_LIFETIME_N);
+	if (has(sa, ESPGW_A_SA_ENCAP)) {
+		jw_obj_open(w, "encap");
+		jw_str(w, "type", NAME(espgw_encap_type_names, sa->encap_type));
+		if (sa->encap_type != ESPGW_ENCAP_TYPE_NONE) {
+			jw_uint(w, "local_port", sa->encap_lport);
+			jw_uint(w, "peer_port", sa->encap_pport);
+		}
+		jw_obj_close(w);
+	}
+	if (has(sa, ESPGW_A_SA_MAPPING_ADDR)) {
+		jw_str(w, "mapping_addr", addr_str(sa->mapping_addr, a));
+		jw_uint(w, "mapping_port", sa->mapping_port);
+	}
 	if (has(sa, ESPGW_A_SA_SEQ))
 		jw_uint(w, "seq", sa->seq);
 	if (has(sa, ESPGW_A_SA_AGE))
@@ -259,6 +326,21 @@ static void text_algs(const struct espgw_sa *sa, struct out *o)
 		fprintf(o->f, " replay-window %u", sa->replay_window);
 	if (sa->flags & ESPGW_SA_FLAGS_LEGACY)
 		fputs(" legacy", o->f);
+}
+
+/* "encap udp PEER:PORT local-port PORT"; the peer is src (in) or dst (out) */
+static void text_encap(const struct espgw_sa *sa, struct out *o)
+{
+	char a[INET_ADDRSTRLEN];
+	uint32_t peer = sa->dir == ESPGW_DIR_IN ? sa->src : sa->dst;
+
+	next_line(o);
+	if (sa->encap_type == ESPGW_ENCAP_TYPE_ESPINUDP)
+		fputs("encap udp", o->f);
+	else
+		fprintf(o->f, "encap %s", NAME(espgw_encap_type_names, sa->encap_type));
+	fprintf(o->f, " %s:%u local-port %u", addr_str(peer, a), sa->encap_pport,
+		sa->encap_lport);
 }
 
 static void text_lifetime(const struct espgw_sa *sa, struct out *o)
@@ -299,11 +381,13 @@ static void text_stats(const struct espgw_sa *sa, struct out *o)
 		pkts, pkts, pkts, s[ESPGW_A_SA_STATS_BYTES]);
 	next_line(o);
 	fprintf(o->f, "#recv errors %" PRIu64 " (auth-fail %" PRIu64 ", replay %" PRIu64
-		", selector %" PRIu64 ", trailer %" PRIu64 ", other %" PRIu64 ")",
+		", selector %" PRIu64 ", trailer %" PRIu64 ", encap %" PRIu64 ", other %" PRIu64 ")",
 		s[ESPGW_A_SA_STATS_AUTH_FAIL] + s[ESPGW_A_SA_STATS_REPLAY] +
-		s[ESPGW_A_SA_STATS_SELECTOR] + s[ESPGW_A_SA_STATS_TRAILER] + other,
+		s[ESPGW_A_SA_STATS_SELECTOR] + s[ESPGW_A_SA_STATS_TRAILER] +
+		s[ESPGW_A_SA_STATS_ENCAP] + other,
 		s[ESPGW_A_SA_STATS_AUTH_FAIL], s[ESPGW_A_SA_STATS_REPLAY],
-		s[ESPGW_A_SA_STATS_SELECTOR], s[ESPGW_A_SA_STATS_TRAILER], other);
+		s[ESPGW_A_SA_STATS_SELECTOR], s[ESPGW_A_SA_STATS_TRAILER],
+		s[ESPGW_A_SA_STATS_ENCAP], other);
 }
 
 static void sa_text(const struct espgw_sa *sa, struct out *o)
@@ -323,6 +407,10 @@ static void sa_text(const struct espgw_sa *sa, struct out *o)
 		fputs("sel ", o->f);
 		espgw_selector_print(&sa->sel, NULL, o);
 	}
+	if (has(sa, ESPGW_A_SA_ENCAP) && sa->encap_type != ESPGW_ENCAP_TYPE_NONE)
+		text_encap(sa, o);
+	if (has(sa, ESPGW_A_SA_MAPPING_ADDR))
+		fprintf(o->f, " from %s:%u", addr_str(sa->mapping_addr, a), sa->mapping_port);
 	text_lifetime(sa, o);
 	if (has(sa, ESPGW_A_SA_SEQ) || has(sa, ESPGW_A_SA_AGE))
 		next_line(o);

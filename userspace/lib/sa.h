@@ -24,6 +24,11 @@ struct espgw_sa {
 	uint32_t replay_window;
 	uint32_t flags;
 	uint32_t expire_kind;
+	uint32_t encap_type;	/* ESPGW_ENCAP_TYPE_*; sent with BIT(ESPGW_A_SA_ENCAP) */
+	uint16_t encap_lport;	/* host byte order: this gateway's UDP port */
+	uint16_t encap_pport;	/* host byte order: the peer's */
+	uint32_t mapping_addr;	/* new-mapping-ntf: network byte order */
+	uint16_t mapping_port;	/* new-mapping-ntf: host byte order */
 	uint8_t enc_key[ESPGW_KEY_MAX_LEN];
 	uint8_t auth_key[ESPGW_KEY_MAX_LEN];
 	uint8_t enc_key_len;
@@ -37,11 +42,14 @@ struct espgw_sa {
 
 /*
  * Put the request attributes sa->have names (spi, dst, src, dir, algorithms,
- * keys, replay window, flags, selector, lifetime; never the reply-only ones).
+ * keys, replay window, flags, selector, lifetime, encap; never the reply-only ones).
  * Return: 0 or a libnl error.
  */
 int espgw_sa_put(struct nl_msg *msg, const struct espgw_sa *sa);
-/* Parse an sa-get reply or an sa-expire-ntf. Return: 0, or -EINVAL (malformed, no spi/dst). */
+/*
+ * Parse an sa-get reply, an sa-expire-ntf or a new-mapping-ntf.
+ * Return: 0, or -EINVAL (malformed, no spi/dst).
+ */
 int espgw_sa_parse(struct nl_msg *msg, struct espgw_sa *sa);
 /* Print one SA (never a key); the counters with o->stats. */
 void espgw_sa_print(const struct espgw_sa *sa, const char *key, struct out *o);

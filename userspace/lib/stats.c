@@ -21,6 +21,7 @@ static const struct stat_desc descs[] = {
 	{ ESPGW_A_STATS_POLICY_COUNT, "policy count", "policy_count", false },
 	{ ESPGW_A_STATS_OUT_PACKETS, "out packets", "out_packets", false },
 	{ ESPGW_A_STATS_IN_PACKETS, "in packets", "in_packets", false },
+	{ ESPGW_A_STATS_MAPPING, "new mappings", "mapping", false },
 	{ ESPGW_A_STATS_NO_SA, "no-sa", "no_sa", true },
 	{ ESPGW_A_STATS_NO_SA_OUT, "no-sa-out", "no_sa_out", true },
 	{ ESPGW_A_STATS_PLAINTEXT, "plaintext", "plaintext", true },
@@ -30,6 +31,7 @@ static const struct stat_desc descs[] = {
 	{ ESPGW_A_STATS_SELECTOR, "selector", "selector", true },
 	{ ESPGW_A_STATS_TRAILER, "trailer", "trailer", true },
 	{ ESPGW_A_STATS_MTU, "mtu", "mtu", true },
+	{ ESPGW_A_STATS_ENCAP, "encap", "encap", true },
 	{ ESPGW_A_STATS_ERRORS, "errors", "errors", true },
 };
 

@@ -286,6 +286,72 @@ static void test_sa_add_minimal_aead(void **state)
 	assert_null(tb[ESPGW_A_SA_FLAGS]);
 	assert_null(tb[ESPGW_A_SA_SELECTOR]);
 	assert_null(tb[ESPGW_A_SA_LIFETIME]);
+	assert_null(tb[ESPGW_A_SA_ENCAP]);
+	nlmsg_free(msg);
+}
+
+/* the encap nest of a sa add line: type, local and peer port, or NULL when absent */
+static struct nlattr **encap_of(const char *line, struct nl_msg **msg)
+{
+	static struct nlattr *enc[ESPGW_A_ENCAP_MAX + 1];
+	struct nlattr *tb[ESPGW_A_SA_MAX + 1];
+	struct argerr e;
+	char **argv;
+	int argc = split(line, &argv);
+
+	assert_int_equal(espgw_req_sa_add(argc, argv, msg, &e), 0);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(*msg), 0, tb, ESPGW_A_SA_MAX, NULL), 0);
+	if (!tb[ESPGW_A_SA_ENCAP])
+		return NULL;
+	assert_int_equal(nla_parse_nested(enc, ESPGW_A_ENCAP_MAX, tb[ESPGW_A_SA_ENCAP], NULL), 0);
+	return enc;
+}
+
+static void assert_port(struct nlattr *a, uint16_t port)
+{
+	uint16_t n = htons(port);
+
+	assert_non_null(a);
+	assert_int_equal(nla_len(a), 2);
+	assert_memory_equal(nla_data(a), &n, 2);	/* network byte order */
+}
+
+#define ENCAP_IN "src 198.51.100.2 dst 192.0.2.1 spi 0x1234 dir in enc aes-gcm " \
+	"00112233445566778899aabbccddeeff01020304 sel src 10.1.1.0/24 dst 10.2.2.5 "
+#define ENCAP_OUT "src 192.0.2.1 dst 198.51.100.2 spi 0x4321 dir out enc aes-gcm " \
+	"00112233445566778899aabbccddeeff01020304 "
+
+/* sport/dport are the packets' ports, like src/dst: the request carries local/peer */
+static void test_sa_add_encap(void **state)
+{
+	struct nlattr **enc;
+	struct nl_msg *msg;
+
+	(void)state;
+	/* inbound: from the peer's 40001 to our 4500 */
+	enc = encap_of(ENCAP_IN "encap espinudp sport 40001 dport 4500", &msg);
+	assert_non_null(enc);
+	assert_int_equal(nla_get_u32(enc[ESPGW_A_ENCAP_TYPE]), ESPGW_ENCAP_TYPE_ESPINUDP);
+	assert_port(enc[ESPGW_A_ENCAP_LOCAL_PORT], 4500);
+	assert_port(enc[ESPGW_A_ENCAP_PEER_PORT], 40001);
+	nlmsg_free(msg);
+	/* outbound: from our 4500 to the peer's 40001; dport first, encap before dir */
+	enc = encap_of("encap espinudp dport 40001 sport 4500 " ENCAP_OUT, &msg);
+	assert_non_null(enc);
+	assert_port(enc[ESPGW_A_ENCAP_LOCAL_PORT], 4500);
+	assert_port(enc[ESPGW_A_ENCAP_PEER_PORT], 40001);
+	nlmsg_free(msg);
+	/* none: the type alone */
+	enc = encap_of(ENCAP_OUT "encap none", &msg);
+	assert_non_null(enc);
+	assert_int_equal(nla_get_u32(enc[ESPGW_A_ENCAP_TYPE]), ESPGW_ENCAP_TYPE_NONE);
+	assert_null(enc[ESPGW_A_ENCAP_LOCAL_PORT]);
+	assert_null(enc[ESPGW_A_ENCAP_PEER_PORT]);
+	nlmsg_free(msg);
+	/* the extremes of a port; a keyword after the ports */
+	enc = encap_of(ENCAP_OUT "encap espinudp sport 1 dport 65535 replay-window 0", &msg);
+	assert_port(enc[ESPGW_A_ENCAP_LOCAL_PORT], 1);
+	assert_port(enc[ESPGW_A_ENCAP_PEER_PORT], 65535);
 	nlmsg_free(msg);
 }
 
@@ -320,6 +386,18 @@ static const struct {
 	{ SA_BASE " sel src 10.0.0.0/8 dst 10.2.0.0/99", "sa add: invalid prefix '10.2.0.0/99' for 'sel dst' (a.b.c.d/len)" },
 	{ SA_BASE " sel src 10.0.0.0/8 dst 10.2.0.0/16 proto bogus", "sa add: invalid protocol 'bogus' (a number or any, icmp, tcp, udp)" },
 	{ SA_BASE " sel src 10.0.0.0/8 dst 10.2.0.0/16 sel", "sa add: 'sel' given twice" },
+	{ SA_BASE " encap", "sa add: 'encap' needs a value" },
+	{ SA_BASE " encap espintcp", "sa add: invalid encap 'espintcp' (espinudp or none)" },
+	{ SA_BASE " encap espinudp", "sa add: missing 'encap ... sport'" },
+	{ SA_BASE " encap espinudp sport 4500", "sa add: missing 'encap ... dport'" },
+	{ SA_BASE " encap espinudp dport 4500", "sa add: missing 'encap ... sport'" },
+	{ SA_BASE " encap espinudp sport 0 dport 4500", "sa add: invalid port '0' for 'sport' (1-65535)" },
+	{ SA_BASE " encap espinudp sport 4500 dport 65536", "sa add: invalid port '65536' for 'dport' (1-65535)" },
+	{ SA_BASE " encap espinudp sport 4500 dport", "sa add: 'dport' needs a value" },
+	{ SA_BASE " encap espinudp sport 4500 sport 4501", "sa add: 'sport' given twice" },
+	{ SA_BASE " encap espinudp sport 4500 dport 4500 encap none", "sa add: 'encap' given twice" },
+	{ SA_BASE " encap none sport 4500", "sa add: unknown keyword 'sport'" },
+	{ SA_BASE " sport 4500", "sa add: unknown keyword 'sport'" },
 };
 
 static void test_sa_add_errors(void **state)
@@ -788,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_algorithms),
 		cmocka_unit_test(test_sa_add_request),
 		cmocka_unit_test(test_sa_add_minimal_aead),
+		cmocka_unit_test(test_sa_add_encap),
 		cmocka_unit_test(test_sa_add_errors),
 		cmocka_unit_test(test_sa_add_errors_never_show_keys),
 		cmocka_unit_test(test_sa_add_key_files),

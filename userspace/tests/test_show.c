@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Replies and notifications as the kernel encodes them (sa-get, policy-get,
- * stats-get, sa-expire-ntf, acquire-ntf): parsing, text (Cisco counter names
+ * stats-get, sa-expire-ntf, acquire-ntf, new-mapping-ntf): parsing, text (Cisco counter names
  * with -s) and JSON output, and that no key is ever printed.
  */
 #include <stdarg.h>
@@ -59,7 +59,7 @@ static void put_sa_stats(struct nl_msg *msg, const uint64_t *v)
 	int i;
 
 	assert_int_equal(nla_put(msg, ESPGW_A_SA_STATS_PAD, 0, NULL), 0);
-	for (i = ESPGW_A_SA_STATS_PACKETS; i <= ESPGW_A_SA_STATS_ERRORS; i++)
+	for (i = ESPGW_A_SA_STATS_PACKETS; i <= ESPGW_A_SA_STATS_MAX; i++)
 		assert_int_equal(nla_put_u64(msg, i, v[i]), 0);
 	nla_nest_end(msg, nest);
 }
@@ -73,8 +73,21 @@ static const uint64_t in_stats[ESPGW_A_SA_STATS_MAX + 1] = {
 	[ESPGW_A_SA_STATS_PACKETS] = 7, [ESPGW_A_SA_STATS_BYTES] = 588,
 	[ESPGW_A_SA_STATS_AUTH_FAIL] = 3, [ESPGW_A_SA_STATS_REPLAY] = 4,
 	[ESPGW_A_SA_STATS_SELECTOR] = 5, [ESPGW_A_SA_STATS_TRAILER] = 6,
-	[ESPGW_A_SA_STATS_ERRORS] = 1,
+	[ESPGW_A_SA_STATS_ERRORS] = 1, [ESPGW_A_SA_STATS_ENCAP] = 2,
 };
+
+static void put_encap(struct nl_msg *msg, uint32_t type, uint16_t lport, uint16_t pport)
+{
+	struct nlattr *nest = nla_nest_start(msg, ESPGW_A_SA_ENCAP);
+
+	assert_non_null(nest);
+	assert_int_equal(nla_put_u32(msg, ESPGW_A_ENCAP_TYPE, type), 0);
+	if (lport)
+		assert_int_equal(nla_put_u16(msg, ESPGW_A_ENCAP_LOCAL_PORT, htons(lport)), 0);
+	if (pport)
+		assert_int_equal(nla_put_u16(msg, ESPGW_A_ENCAP_PEER_PORT, htons(pport)), 0);
+	nla_nest_end(msg, nest);
+}
 
 /* an sa-get reply for an outbound AES-GCM SA with lifetimes, or an inbound CBC one */
 static struct nl_msg *sa_reply(bool in)
@@ -156,7 +169,8 @@ static void test_sa_in_text(void **state)
 			    "\tsel src 10.1.1.0/24 dst 10.2.2.5/32 proto any\n"
 			    "\tseq 7 age 120s\n"
 			    "\t#pkts decaps: 7, #pkts decrypt: 7, #pkts verify: 7, #bytes: 588\n"
-			    "\t#recv errors 19 (auth-fail 3, replay 4, selector 5, trailer 6, other 1)\n");
+			    "\t#recv errors 21 (auth-fail 3, replay 4, selector 5, trailer 6, encap 2, "
+			    "other 1)\n");
 	assert_string_equal(show_sa(sa_reply(true), false, false, true),
 			    "sa src 198.51.100.2 dst 192.0.2.1 spi 0x00c0ffee dir in "
 			    "enc 3des-cbc auth hmac-md5-96 replay-window 64 legacy "
@@ -174,14 +188,77 @@ static void test_sa_json(void **state)
 			    "\"dst\":\"10.2.2.5\",\"dst_prefix_len\":32,\"proto\":0},"
 			    "\"seq\":7,\"age\":120,"
 			    "\"stats\":{\"packets\":7,\"bytes\":588,\"auth_fail\":3,\"replay\":4,"
-			    "\"selector\":5,\"trailer\":6,\"mtu\":0,\"errors\":1}}\n");
+			    "\"selector\":5,\"trailer\":6,\"mtu\":0,\"errors\":1,\"encap\":2}}\n");
 	/* counters only with -s */
 	assert_null(strstr(show_sa(sa_reply(false), true, false, false), "stats"));
 	assert_non_null(strstr(buf, "\"enc_alg\":\"aes-gcm-16\",\"auth_alg\":\"none\""));
 	assert_non_null(strstr(buf, "\"flags\":[]"));
+	assert_null(strstr(buf, "\"encap\":{"));	/* plain ESP: no encap object */
 	assert_non_null(strstr(buf, "\"lifetime\":{\"soft_bytes\":1000,\"hard_bytes\":0,"
 				    "\"soft_packets\":0,\"hard_packets\":0,\"soft_secs\":0,"
 				    "\"hard_secs\":3600}"));
+}
+
+/* ESP in UDP: the peer is src for an inbound SA, dst for an outbound one */
+static void test_sa_encap(void **state)
+{
+	struct nl_msg *msg;
+
+	(void)state;
+	msg = sa_reply(true);
+	put_encap(msg, ESPGW_ENCAP_TYPE_ESPINUDP, 4500, 40001);
+	assert_string_equal(show_sa(msg, false, false, false),
+			    "sa src 198.51.100.2 dst 192.0.2.1 spi 0x00c0ffee dir in\n"
+			    "\tenc 3des-cbc auth hmac-md5-96 replay-window 64 legacy\n"
+			    "\tsel src 10.1.1.0/24 dst 10.2.2.5/32 proto any\n"
+			    "\tencap udp 198.51.100.2:40001 local-port 4500\n"
+			    "\tseq 7 age 120s\n");
+	msg = sa_reply(false);
+	put_encap(msg, ESPGW_ENCAP_TYPE_ESPINUDP, 4500, 4500);
+	assert_non_null(strstr(show_sa(msg, false, false, true),
+			       " replay-window 0 encap udp 198.51.100.2:4500 local-port 4500 soft-bytes"));
+	msg = sa_reply(false);
+	put_encap(msg, ESPGW_ENCAP_TYPE_ESPINUDP, 4500, 40001);
+	assert_non_null(strstr(show_sa(msg, true, false, false),
+			       "\"encap\":{\"type\":\"espinudp\",\"local_port\":4500,"
+			       "\"peer_port\":40001},\"seq\":10"));
+	/* type none: nothing in text, the type in JSON */
+	msg = sa_reply(false);
+	put_encap(msg, ESPGW_ENCAP_TYPE_NONE, 0, 0);
+	assert_null(strstr(show_sa(msg, false, false, false), "encap"));
+	msg = sa_reply(false);
+	put_encap(msg, ESPGW_ENCAP_TYPE_NONE, 0, 0);
+	assert_non_null(strstr(show_sa(msg, true, false, false), "\"encap\":{\"type\":\"none\"}"));
+}
+
+static void test_sa_encap_malformed(void **state)
+{
+	struct nl_msg *msg;
+	struct espgw_sa sa;
+
+	(void)state;
+	/* espinudp without its peer port */
+	msg = sa_reply(false);
+	put_encap(msg, ESPGW_ENCAP_TYPE_ESPINUDP, 4500, 0);
+	assert_int_equal(espgw_sa_parse(msg, &sa), -EINVAL);
+	nlmsg_free(msg);
+	/* no type (an empty nest: libnl would trim nla_nest_start/end's) */
+	msg = sa_reply(false);
+	assert_int_equal(nla_put(msg, ESPGW_A_SA_ENCAP, 0, NULL), 0);
+	assert_int_equal(espgw_sa_parse(msg, &sa), -EINVAL);
+	nlmsg_free(msg);
+	/* a port of the wrong size */
+	msg = sa_reply(false);
+	{
+		struct nlattr *nest = nla_nest_start(msg, ESPGW_A_SA_ENCAP);
+
+		assert_int_equal(nla_put_u32(msg, ESPGW_A_ENCAP_TYPE, ESPGW_ENCAP_TYPE_ESPINUDP), 0);
+		assert_int_equal(nla_put_u8(msg, ESPGW_A_ENCAP_LOCAL_PORT, 1), 0);
+		assert_int_equal(nla_put_u16(msg, ESPGW_A_ENCAP_PEER_PORT, 1), 0);
+		nla_nest_end(msg, nest);
+	}
+	assert_int_equal(espgw_sa_parse(msg, &sa), -EINVAL);
+	nlmsg_free(msg);
 }
 
 /* a reply that (wrongly) carried key attributes: never shown */
@@ -307,6 +384,8 @@ static void test_stats_output(void **state)
 	assert_int_equal(nla_put(msg, ESPGW_A_STATS_PAD, 0, NULL), 0);
 	for (i = ESPGW_A_STATS_OUT_PACKETS; i <= ESPGW_A_STATS_ERRORS; i++)
 		assert_int_equal(nla_put_u64(msg, i, 100 + i), 0);
+	assert_int_equal(nla_put_u64(msg, ESPGW_A_STATS_ENCAP, 116), 0);
+	assert_int_equal(nla_put_u64(msg, ESPGW_A_STATS_MAPPING, 117), 0);
 	assert_int_equal(nla_put_u32(msg, ESPGW_A_STATS_SA_COUNT, 4), 0);
 	assert_int_equal(nla_put_u32(msg, ESPGW_A_STATS_POLICY_COUNT, 3), 0);
 	assert_int_equal(espgw_stats_parse(msg, &st), 0);
@@ -321,6 +400,7 @@ static void test_stats_output(void **state)
 			    "policy count: 3\n"
 			    "out packets: 102\n"
 			    "in packets: 103\n"
+			    "new mappings: 117\n"
 			    "drops:\n"
 			    "  no-sa: 104\n"
 			    "  no-sa-out: 105\n"
@@ -331,6 +411,7 @@ static void test_stats_output(void **state)
 			    "  selector: 110\n"
 			    "  trailer: 111\n"
 			    "  mtu: 112\n"
+			    "  encap: 116\n"
 			    "  errors: 113\n");
 
 	f = fmemopen(buf, sizeof(buf), "w");
@@ -341,9 +422,9 @@ static void test_stats_output(void **state)
 	fclose(f);
 	assert_string_equal(buf,
 			    "{\"sa_count\":4,\"policy_count\":3,\"out_packets\":102,\"in_packets\":103,"
-			    "\"no_sa\":104,\"no_sa_out\":105,\"plaintext\":106,\"discard\":107,"
-			    "\"auth_fail\":108,\"replay\":109,\"selector\":110,\"trailer\":111,"
-			    "\"mtu\":112,\"errors\":113}\n");
+			    "\"mapping\":117,\"no_sa\":104,\"no_sa_out\":105,\"plaintext\":106,"
+			    "\"discard\":107,\"auth_fail\":108,\"replay\":109,\"selector\":110,"
+			    "\"trailer\":111,\"mtu\":112,\"encap\":116,\"errors\":113}\n");
 
 	/* a counter of the wrong size */
 	msg = genl(ESPGW_CMD_STATS_GET);
@@ -372,6 +453,22 @@ static struct nl_msg *acquire_ntf(void)
 
 	assert_int_equal(nla_put_u32(msg, ESPGW_A_POLICY_ID, 10), 0);
 	put_selector(msg, ESPGW_A_POLICY_SELECTOR, "10.1.1.0", 24, "10.2.2.7", 32, 1);
+	return msg;
+}
+
+/* an inbound NAT-T SA's packet came from 203.0.113.7:40001 */
+static struct nl_msg *mapping_ntf(bool with_port)
+{
+	struct nl_msg *msg = genl(ESPGW_CMD_NEW_MAPPING_NTF);
+
+	assert_int_equal(nla_put_u32(msg, ESPGW_A_SA_SPI, htonl(0x1001)), 0);
+	assert_int_equal(nla_put_u32(msg, ESPGW_A_SA_DST, be("192.0.2.1")), 0);
+	assert_int_equal(nla_put_u32(msg, ESPGW_A_SA_SRC, be("198.51.100.10")), 0);
+	assert_int_equal(nla_put_u32(msg, ESPGW_A_SA_DIR, ESPGW_DIR_IN), 0);
+	put_encap(msg, ESPGW_ENCAP_TYPE_ESPINUDP, 4500, 4500);
+	assert_int_equal(nla_put_u32(msg, ESPGW_A_SA_MAPPING_ADDR, be("203.0.113.7")), 0);
+	if (with_port)
+		assert_int_equal(nla_put_u16(msg, ESPGW_A_SA_MAPPING_PORT, htons(40001)), 0);
 	return msg;
 }
 
@@ -411,11 +508,34 @@ static void test_events_json(void **state)
 			    "\"dst\":\"198.51.100.2\",\"spi\":4660,\"dir\":\"out\","
 			    "\"expire_kind\":\"hard\",\"seq\":10,\"stats\":{\"packets\":10,"
 			    "\"bytes\":840,\"auth_fail\":0,\"replay\":0,\"selector\":0,\"trailer\":0,"
-			    "\"mtu\":2,\"errors\":1}}}\n");
+			    "\"mtu\":2,\"errors\":1,\"encap\":0}}}\n");
 	assert_string_equal(event(acquire_ntf(), true, 1),
 			    "{\"event\":\"acquire\",\"policy\":{\"id\":10,\"selector\":"
 			    "{\"src\":\"10.1.1.0\",\"src_prefix_len\":24,\"dst\":\"10.2.2.7\","
 			    "\"dst_prefix_len\":32,\"proto\":1}}}\n");
+}
+
+static void test_events_mapping(void **state)
+{
+	(void)state;
+	assert_string_equal(event(mapping_ntf(true), false, 1),
+			    "new-mapping sa src 198.51.100.10 dst 192.0.2.1 spi 0x00001001 dir in "
+			    "encap udp 198.51.100.10:4500 local-port 4500 from 203.0.113.7:40001\n");
+	assert_string_equal(event(mapping_ntf(true), true, 1),
+			    "{\"event\":\"new-mapping\",\"sa\":{\"src\":\"198.51.100.10\","
+			    "\"dst\":\"192.0.2.1\",\"spi\":4097,\"dir\":\"in\",\"encap\":"
+			    "{\"type\":\"espinudp\",\"local_port\":4500,\"peer_port\":4500},"
+			    "\"mapping_addr\":\"203.0.113.7\",\"mapping_port\":40001}}\n");
+	/* the address without its port: malformed, nothing printed */
+	assert_string_equal(event(mapping_ntf(false), true, -EINVAL), "");
+	/* no mapping at all */
+	{
+		struct nl_msg *msg = genl(ESPGW_CMD_NEW_MAPPING_NTF);
+
+		assert_int_equal(nla_put_u32(msg, ESPGW_A_SA_SPI, htonl(0x1001)), 0);
+		assert_int_equal(nla_put_u32(msg, ESPGW_A_SA_DST, be("192.0.2.1")), 0);
+		assert_string_equal(event(msg, false, -EINVAL), "");
+	}
 }
 
 static void test_events_other(void **state)
@@ -436,6 +556,8 @@ int main(void)
 		cmocka_unit_test(test_sa_out_text),
 		cmocka_unit_test(test_sa_in_text),
 		cmocka_unit_test(test_sa_json),
+		cmocka_unit_test(test_sa_encap),
+		cmocka_unit_test(test_sa_encap_malformed),
 		cmocka_unit_test(test_sa_keys_never_printed),
 		cmocka_unit_test(test_sa_malformed),
 		cmocka_unit_test(test_policy_output),
@@ -443,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_stats_output),
 		cmocka_unit_test(test_events_text),
 		cmocka_unit_test(test_events_json),
+		cmocka_unit_test(test_events_mapping),
 		cmocka_unit_test(test_events_other),
 	};
 

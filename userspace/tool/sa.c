@@ -104,6 +104,7 @@ static int sa_help(int argc, char **argv)
 	       "                    enc ALG KEY [ auth ALG KEY ] [ replay-window N ] [ legacy ]\n"
 	       "                    [ sel src PREFIX dst PREFIX [ proto PROTO ] ]\n"
 	       "                    [ { soft | hard }-{ bytes | packets | secs } N ]...\n"
+	       "                    [ encap espinudp sport PORT dport PORT | encap none ]\n"
 	       "       espgw sa delete dst ADDR spi SPI\n"
 	       "       espgw [ -s ] [ -o ] sa show [ dst ADDR ] [ spi SPI ]\n"
 	       "       espgw sa flush\n"
@@ -116,7 +117,10 @@ static int sa_help(int argc, char **argv)
 	       "ALG (auth) := hmac-sha256-128 (hmac-sha256) | hmac-sha1-96 (hmac-sha1)\n"
 	       "              | hmac-md5-96 (hmac-md5)\n"
 	       "AEAD keys (aes-gcm-16, chacha20-poly1305) end with the 4-byte salt.\n"
-	       "DES, 3DES and HMAC-MD5 need 'legacy'; an inbound SA needs 'sel'.\n");
+	       "DES, 3DES and HMAC-MD5 need 'legacy'; an inbound SA needs 'sel'.\n"
+	       "encap espinudp: ESP in UDP (NAT-T, RFC 3948); sport and dport are the UDP ports\n"
+	       "  of the SA's packets as src and dst are their addresses (inbound: the peer's\n"
+	       "  port, then 4500), and espgwd's UDP_ENCAP socket must hold the local one.\n");
 	return EXIT_OK;
 }
 
