@@ -110,11 +110,11 @@ unsigned int espgw_esp_inner_mtu(const struct espgw_sa *sa, unsigned int pmtu)
 struct rtable *espgw_esp_route(struct espgw_sa *sa)
 {
 	struct flowi4 fl4 = {
-		.daddr = sa->key.dst,
+		.daddr = READ_ONCE(sa->key.dst),
 		.saddr = sa->src,
 		.flowi4_proto = sa->encap ? IPPROTO_UDP : IPPROTO_ESP,
 		.fl4_sport = sa->encap_lport,
-		.fl4_dport = sa->encap_pport,
+		.fl4_dport = READ_ONCE(sa->encap_pport),
 	};
 	struct rtable *rt;
 	__be32 saddr;
@@ -164,7 +164,7 @@ static void esp_output_finish(struct sk_buff *skb, int err)
 		struct udphdr *uh = skb_push(skb, sizeof(*uh));
 
 		uh->source = sa->encap_lport;
-		uh->dest = sa->encap_pport;
+		uh->dest = READ_ONCE(sa->encap_pport);
 		uh->len = htons(skb->len);
 		uh->check = 0;
 		skb_reset_transport_header(skb);
@@ -178,7 +178,7 @@ static void esp_output_finish(struct sk_buff *skb, int err)
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
 	iph->saddr = sa->src;
-	iph->daddr = sa->key.dst;
+	iph->daddr = READ_ONCE(sa->key.dst);
 	iph->tot_len = htons(skb->len);
 	ip_select_ident(net, skb, NULL);
 
@@ -290,7 +290,8 @@ static void esp_input_finish(struct sk_buff *skb, int err)
 	if (!espgw_replay_advance(sa, cb->seq))
 		return esp_drop(sa, skb, ESPGW_DROP_REPLAY);
 	/* Authentic and fresh: if it comes from elsewhere, the peer's NAT moved. */
-	if (sa->encap && (cb->saddr != sa->src || cb->sport != sa->encap_pport))
+	if (sa->encap && (cb->saddr != READ_ONCE(sa->src) ||
+			  cb->sport != READ_ONCE(sa->encap_pport)))
 		espgw_sa_new_mapping(sa, cb->saddr, cb->sport);
 
 	if (skb_copy_bits(skb, skb->len - sa->icvlen - 2, nh, 2))

@@ -110,7 +110,15 @@ static const struct nla_policy espgw_flush_nl_policy[ESPGW_A_FLUSH_MAX + 1] = {
 static const struct nla_policy espgw_stats_get_nl_policy[ESPGW_A_STATS_MAX + 1] = {
 };
 
-const struct genl_ops espgw_nl_ops[10] = {
+/* sa-set: accepts spi, dst, mapping-addr, mapping-port */
+static const struct nla_policy espgw_sa_set_nl_policy[ESPGW_A_SA_MAX + 1] = {
+	[ESPGW_A_SA_SPI] = { .type = NLA_BE32 },
+	[ESPGW_A_SA_DST] = { .type = NLA_BE32 },
+	[ESPGW_A_SA_MAPPING_ADDR] = { .type = NLA_BE32 },
+	[ESPGW_A_SA_MAPPING_PORT] = { .type = NLA_BE16 },
+};
+
+const struct genl_ops espgw_nl_ops[11] = {
 	{
 		.cmd		= ESPGW_CMD_INFO_GET,
 		.doit		= espgw_nl_info_get_doit,
@@ -181,6 +189,13 @@ const struct genl_ops espgw_nl_ops[10] = {
 		.doit		= espgw_nl_stats_get_doit,
 		.policy		= espgw_stats_get_nl_policy,
 		.maxattr	= ESPGW_A_STATS_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= ESPGW_CMD_SA_SET,
+		.doit		= espgw_nl_sa_set_doit,
+		.policy		= espgw_sa_set_nl_policy,
+		.maxattr	= ESPGW_A_SA_MAX,
 		.flags		= GENL_ADMIN_PERM,
 	},
 };

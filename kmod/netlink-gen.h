@@ -25,8 +25,9 @@ int espgw_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int espgw_nl_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int espgw_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int espgw_nl_sa_set_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops espgw_nl_ops[10];
+extern const struct genl_ops espgw_nl_ops[11];
 
 enum {
 	ESPGW_NLGRP_EVENTS,

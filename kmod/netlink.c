@@ -257,6 +257,33 @@ int espgw_nl_sa_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+int espgw_nl_sa_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct espgw_net *en = info_en(info);
+	__be32 dst, spi, addr;
+	__be16 port;
+	int err;
+
+	err = sa_key_attrs(info, &dst, &spi);
+	if (err)
+		return err;
+	if (!info->attrs[ESPGW_A_SA_MAPPING_ADDR] || !info->attrs[ESPGW_A_SA_MAPPING_PORT]) {
+		NL_SET_ERR_MSG(info->extack, "sa-set needs mapping-addr and mapping-port");
+		return -EINVAL;
+	}
+	addr = nla_get_be32(info->attrs[ESPGW_A_SA_MAPPING_ADDR]);
+	port = nla_get_be16(info->attrs[ESPGW_A_SA_MAPPING_PORT]);
+	if (!addr || ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) || !port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[addr ? ESPGW_A_SA_MAPPING_PORT :
+						ESPGW_A_SA_MAPPING_ADDR], "not a peer's address and port");
+		return -EINVAL;
+	}
+	mutex_lock(&en->lock);
+	err = espgw_sa_move(en, dst, spi, addr, port, info->extack);
+	mutex_unlock(&en->lock);
+	return err;
+}
+
 int espgw_nl_sa_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct espgw_net *en = info_en(info);

@@ -611,17 +611,14 @@ struct espgw_sa *espgw_sa_lookup(struct espgw_net *en, __be32 dst, __be32 spi)
 	return rhashtable_lookup(&en->sa_table, &key, espgw_sa_params);
 }
 
-/**
- * espgw_sa_unlink - remove an SA from the namespace; packets holding a
- * reference finish with it
- * @sa: the SA, linked; espgw_net.lock held
- */
-void espgw_sa_unlink(struct espgw_sa *sa)
+/* Remove an SA from the namespace (and from the table when hashed). */
+static void sa_unlink(struct espgw_sa *sa, bool hashed)
 {
 	struct espgw_net *en = sa->en;
 
 	lockdep_assert_held(&en->lock);
-	rhashtable_remove_fast(&en->sa_table, &sa->node, espgw_sa_params);
+	if (hashed)
+		rhashtable_remove_fast(&en->sa_table, &sa->node, espgw_sa_params);
 	list_del(&sa->list);
 	WRITE_ONCE(en->sa_count, en->sa_count - 1);
 	en->gen++;
@@ -629,6 +626,77 @@ void espgw_sa_unlink(struct espgw_sa *sa)
 	set_bit(ESPGW_SA_HARD, &sa->expired);	/* no more packets */
 	timer_shutdown_sync(&sa->timer);
 	espgw_sa_put(sa);
+}
+
+/**
+ * espgw_sa_unlink - remove an SA from the namespace; packets holding a
+ * reference finish with it
+ * @sa: the SA, linked; espgw_net.lock held
+ */
+void espgw_sa_unlink(struct espgw_sa *sa)
+{
+	sa_unlink(sa, true);
+}
+
+/**
+ * espgw_sa_move - move an ESP-in-UDP SA to its peer's new NAT mapping
+ * @en: namespace instance, locked
+ * @dst: outer destination (the SA's name)
+ * @spi: SPI
+ * @addr: the peer's new address
+ * @port: its new UDP port
+ * @extack: what went wrong
+ *
+ * An outbound SA gets a new destination, under which it is found from then
+ * on (it is rehashed; packets between the two steps find no SA and are
+ * dropped as such), an inbound one a new source. Either keeps its keys,
+ * counters, sequence numbers and replay window.
+ *
+ * Return: 0, -ENOENT, -EINVAL (not ESP in UDP) or -EEXIST (the new name is taken).
+ */
+int espgw_sa_move(struct espgw_net *en, __be32 dst, __be32 spi, __be32 addr, __be16 port,
+		  struct netlink_ext_ack *extack)
+{
+	struct espgw_sa *sa;
+	int err;
+
+	lockdep_assert_held(&en->lock);
+	sa = rhashtable_lookup_fast(&en->sa_table, &(struct espgw_sa_key){ dst, spi },
+				    espgw_sa_params);
+	if (!sa) {
+		NL_SET_ERR_MSG(extack, "no such SA");
+		return -ENOENT;
+	}
+	if (sa->encap != ESPGW_ENCAP_TYPE_ESPINUDP) {
+		NL_SET_ERR_MSG(extack, "only an SA with encap espinudp follows a NAT mapping");
+		return -EINVAL;
+	}
+	if (sa->dir == ESPGW_DIR_IN) {
+		WRITE_ONCE(sa->src, addr);
+		WRITE_ONCE(sa->encap_pport, port);
+		return 0;
+	}
+	if (addr != dst) {
+		if (rhashtable_lookup_fast(&en->sa_table, &(struct espgw_sa_key){ addr, spi },
+					   espgw_sa_params)) {
+			NL_SET_ERR_MSG(extack, "an SA with that dst and spi exists");
+			return -EEXIST;
+		}
+		rhashtable_remove_fast(&en->sa_table, &sa->node, espgw_sa_params);
+		WRITE_ONCE(sa->key.dst, addr);
+		err = rhashtable_insert_fast(&en->sa_table, &sa->node, espgw_sa_params);
+		if (err) {
+			WRITE_ONCE(sa->key.dst, dst);
+			/* cannot happen (the slot was just ours); if it does, the SA goes */
+			if (rhashtable_insert_fast(&en->sa_table, &sa->node, espgw_sa_params))
+				sa_unlink(sa, false);
+			return err;
+		}
+		en->gen++;
+	}
+	WRITE_ONCE(sa->encap_pport, port);
+	dst_cache_reset(&sa->dst_cache);	/* the route is to the new address */
+	return 0;
 }
 
 /**

@@ -144,6 +144,8 @@ struct espgw_sa *espgw_sa_new(struct espgw_net *en, struct nlattr **attrs,
 			      struct netlink_ext_ack *extack);
 struct espgw_sa *espgw_sa_lookup(struct espgw_net *en, __be32 dst, __be32 spi);
 int espgw_sa_del(struct espgw_net *en, __be32 dst, __be32 spi);
+int espgw_sa_move(struct espgw_net *en, __be32 dst, __be32 spi, __be32 addr, __be16 port,
+		  struct netlink_ext_ack *extack);
 void espgw_sa_flush(struct espgw_net *en);
 void espgw_sa_unlink(struct espgw_sa *sa);
 

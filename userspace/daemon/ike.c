@@ -678,6 +678,21 @@ void ike_kernel_expire(struct ike_engine *e, const struct espgw_sa *ks)
 	child_remove(e, c);
 }
 
+void ike_kernel_mapping(struct ike_engine *e, const struct espgw_sa *ks)
+{
+	struct child *c = child_by_sa(e, ks->dst, ks->spi);
+
+	/* only an inbound SA (our address, our SPI) of a NAT-T client says so */
+	if (!c || c->spi_in != ks->spi || ks->dst != c->sa->local.sin_addr.s_addr ||
+	    !c->sa->encap || !ks->mapping_addr || !ks->mapping_port)
+		return;
+	e->in_local = c->sa->local;
+	e->in_peer = (struct sockaddr_in){ .sin_family = AF_INET,
+					   .sin_port = htons(ks->mapping_port) };
+	e->in_peer.sin_addr.s_addr = ks->mapping_addr;
+	natt_follow(e, c->sa);
+}
+
 /* ---- commands ---------------------------------------------------------------------- */
 
 void ike_list(struct ike_engine *e, uint64_t now,

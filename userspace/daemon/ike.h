@@ -35,6 +35,13 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len,
 unsigned int ike_timer(struct ike_engine *e, uint64_t now);
 /* The kernel reported an SA's lifetime expiry. */
 void ike_kernel_expire(struct ike_engine *e, const struct espgw_sa *sa);
+/*
+ * The kernel saw an authenticated, fresh ESP-in-UDP packet of an inbound SA
+ * from a new address or port (sa->mapping_addr, sa->mapping_port): the
+ * client's NAT gave it a new mapping, and its ISAKMP SA and IPsec SAs move
+ * there.
+ */
+void ike_kernel_mapping(struct ike_engine *e, const struct espgw_sa *sa);
 
 /* One ISAKMP SA as 'espgw ike show' shows it ('show crypto isakmp sa'). */
 struct ike_sa_info {

@@ -161,6 +161,13 @@ static int install_sa(struct ike_engine *e, struct ike_sa *sa, struct qm *q, boo
 		ks.have |= 1u << ESPGW_A_SA_SELECTOR;
 		sel_from(&ks.sel, c);
 	}
+	if (c->encap) {
+		/* ESP in UDP (RFC 3948), between our NAT-T port and the client's mapping */
+		ks.have |= 1u << ESPGW_A_SA_ENCAP;
+		ks.encap_type = ESPGW_ENCAP_TYPE_ESPINUDP;
+		ks.encap_lport = ntohs(sa->local.sin_port);
+		ks.encap_pport = ntohs(sa->peer.sin_port);
+	}
 	/* hard limits as negotiated; soft at 90% so a rekey has room */
 	ks.lifetime[ESPGW_A_LIFETIME_HARD_SECS] = q->life_sec;
 	ks.lifetime[ESPGW_A_LIFETIME_SOFT_SECS] = q->life_sec * 9 / 10;

@@ -118,13 +118,18 @@ static int nl_sa_del(struct kernel *k, uint32_t dst, uint32_t spi)
 static int nl_sa_move(struct kernel *k, uint32_t dst, uint32_t spi, uint32_t peer,
 		      uint16_t peer_port)
 {
-	(void)k;
-	(void)dst;
-	(void)peer;
-	(void)peer_port;
-	log_msg(LOG_ERR, "kernel: SA 0x%08x cannot follow its peer: espgw.ko has no sa-move yet",
-		spi);
-	return -EOPNOTSUPP;
+	struct espgw_sa sa = {
+		.have = 1u << ESPGW_A_SA_DST | 1u << ESPGW_A_SA_SPI | 1u << ESPGW_A_SA_MAPPING_ADDR |
+			1u << ESPGW_A_SA_MAPPING_PORT,
+		.dst = dst, .spi = spi, .mapping_addr = peer, .mapping_port = ntohs(peer_port),
+	};
+	struct nl_msg *msg = espgw_req(ESPGW_CMD_SA_SET, 0);
+
+	if (msg && espgw_sa_put(msg, &sa)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return call(knl(k), msg, "sa-set");
 }
 
 static int nl_policy_add(struct kernel *k, const struct espgw_policy *p, bool replace)
@@ -163,19 +168,20 @@ int kernel_events_fd(struct kernel *k)
 }
 
 struct ev_ctx {
-	kernel_expire_cb cb;
+	kernel_event_cb cb;
 	void *arg;
 };
 
 static int ev_valid(struct nl_msg *msg, void *arg)
 {
+	uint8_t cmd = genlmsg_hdr(nlmsg_hdr(msg))->cmd;
 	struct ev_ctx *c = arg;
 	struct espgw_sa sa;
 
-	if (genlmsg_hdr(nlmsg_hdr(msg))->cmd != ESPGW_CMD_SA_EXPIRE_NTF)
+	if (cmd != ESPGW_CMD_SA_EXPIRE_NTF && cmd != ESPGW_CMD_NEW_MAPPING_NTF)
 		return NL_OK;
 	if (!espgw_sa_parse(msg, &sa))
-		c->cb(c->arg, &sa);
+		c->cb(c->arg, &sa, cmd == ESPGW_CMD_NEW_MAPPING_NTF);
 	return NL_OK;
 }
 
@@ -187,7 +193,7 @@ static int ev_no_seq_check(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-void kernel_events_read(struct kernel *k, kernel_expire_cb cb, void *arg)
+void kernel_events_read(struct kernel *k, kernel_event_cb cb, void *arg)
 {
 	struct ev_ctx c = { cb, arg };
 	struct nl_cb *cbs = nl_cb_alloc(NL_CB_DEFAULT);

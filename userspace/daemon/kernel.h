@@ -95,7 +95,8 @@ int kernel_flush(struct kernel *k);
 int kernel_route_flush(struct kernel *k);
 /* A socket subscribed to the events group, and a handler for what it reads. */
 int kernel_events_fd(struct kernel *k);
-typedef void (*kernel_expire_cb)(void *arg, const struct espgw_sa *sa);
-void kernel_events_read(struct kernel *k, kernel_expire_cb cb, void *arg);
+/* An SA's lifetime expired, or (new_mapping) an inbound SA saw its peer at a new mapping. */
+typedef void (*kernel_event_cb)(void *arg, const struct espgw_sa *sa, bool new_mapping);
+void kernel_events_read(struct kernel *k, kernel_event_cb cb, void *arg);
 
 #endif /* _ESPGW_KERNEL_H_ */

@@ -67,9 +67,12 @@ static void on_command(void *arg, const char *cmd, FILE *f)
 	ctl_command(arg, cmd, f, now_sec());
 }
 
-static void on_expire(void *arg, const struct espgw_sa *sa)
+static void on_kernel_event(void *arg, const struct espgw_sa *sa, bool new_mapping)
 {
-	ike_kernel_expire(arg, sa);
+	if (new_mapping)
+		ike_kernel_mapping(arg, sa);
+	else
+		ike_kernel_expire(arg, sa);
 }
 
 int main(int argc, char **argv)
@@ -198,7 +201,7 @@ int main(int argc, char **argv)
 			if (pfd[i].revents & POLLIN)
 				udp_read(udp, i, e, now_sec());
 		if (pfd[nudp].revents & POLLIN)
-			kernel_events_read(k, on_expire, e);
+			kernel_events_read(k, on_kernel_event, e);
 		ctl_run(ctl, pfd + nudp + 1, nctl);
 		timeout = ike_timer(e, now_sec());
 		udp_flush(udp);		/* what the timer, events and commands sent */

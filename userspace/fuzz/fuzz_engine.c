@@ -15,7 +15,8 @@
  *                code sees authentic but arbitrary messages
  *   REPLAY       an earlier datagram again, from where it came
  *   CLOCK        the clock on by n seconds, and the engine's timer
- *   EXPIRE       a kernel expiry event for one of the fake kernel's SAs
+ *   EXPIRE       a kernel expiry event for one of the fake kernel's SAs, or a
+ *                new-mapping event (a NAT rebinding seen in ESP)
  *   CMD          a control command (show, stats, clear, pool show)
  *
  * Seeds (corpus/engine/) bring a client's tunnel up, then go on. The
@@ -312,6 +313,13 @@ static void expire(const uint8_t *d, size_t n)
 	ks.dst = sa->dst;
 	ks.spi = sa->spi;
 	ks.dir = sa->dir;
+	if (n >= 7 && d[0] & 0x80) {
+		/* a new-mapping event (the kernel sends them for inbound SAs only) */
+		memcpy(&ks.mapping_addr, d + 1, 4);
+		ks.mapping_port = (uint16_t)(d[5] << 8 | d[6]);
+		ike_kernel_mapping(f.e, &ks);
+		return;
+	}
 	ks.expire_kind = d[0] & 1 ? ESPGW_EXPIRE_KIND_HARD : ESPGW_EXPIRE_KIND_SOFT;
 	ike_kernel_expire(f.e, &ks);
 }

@@ -235,7 +235,7 @@ const struct espgw_attr_set espgw_flush_attr_set = {
 	.n = 2,
 };
 
-const struct espgw_attr_set *const espgw_cmd_attr_sets[14] = {
+const struct espgw_attr_set *const espgw_cmd_attr_sets[15] = {
 	[1] = &espgw_info_attr_set,
 	[2] = &espgw_sa_attr_set,
 	[3] = &espgw_sa_attr_set,
@@ -249,4 +249,5 @@ const struct espgw_attr_set *const espgw_cmd_attr_sets[14] = {
 	[11] = &espgw_sa_attr_set,
 	[12] = &espgw_policy_attr_set,
 	[13] = &espgw_sa_attr_set,
+	[14] = &espgw_sa_attr_set,
 };

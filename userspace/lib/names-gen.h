@@ -42,6 +42,6 @@ extern const struct espgw_attr_set espgw_stats_attr_set;
 extern const struct espgw_attr_set espgw_flush_attr_set;
 
 /* by ESPGW_CMD_*: the attribute set of the command's messages */
-extern const struct espgw_attr_set *const espgw_cmd_attr_sets[14];
+extern const struct espgw_attr_set *const espgw_cmd_attr_sets[15];
 
 #endif

@@ -124,6 +124,12 @@ int espgw_sa_put(struct nl_msg *msg, const struct espgw_sa *sa)
 		if (ret)
 			return ret;
 	}
+	ret = put_u32(msg, sa, ESPGW_A_SA_MAPPING_ADDR, sa->mapping_addr);
+	if (ret)
+		return ret;
+	if ((sa->have & BIT(ESPGW_A_SA_MAPPING_PORT)) &&
+	    nla_put_u16(msg, ESPGW_A_SA_MAPPING_PORT, htons(sa->mapping_port)))
+		return -NLE_NOMEM;
 	if (sa->have & BIT(ESPGW_A_SA_LIFETIME))
 		return put_lifetime(msg, sa->lifetime);
 	return 0;

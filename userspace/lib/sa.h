@@ -42,7 +42,8 @@ struct espgw_sa {
 
 /*
  * Put the request attributes sa->have names (spi, dst, src, dir, algorithms,
- * keys, replay window, flags, selector, lifetime, encap; never the reply-only ones).
+ * keys, replay window, flags, selector, lifetime, encap, the mapping of sa-set; never
+ * the reply-only ones).
  * Return: 0 or a libnl error.
  */
 int espgw_sa_put(struct nl_msg *msg, const struct espgw_sa *sa);

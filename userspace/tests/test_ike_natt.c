@@ -72,10 +72,22 @@ static void test_client_behind_nat(void **state)
 	struct eh *h = eh_new(EH_CONF_PULL, &c);
 	const struct eh_dgram *d;
 
+	const struct espgw_sa *in, *out;
+
 	(void)state;
 	connect_natted(h, EH_CLIENT, NAT_PORT);
 	assert_int_equal(kernel_fake_nsas(h->k), 2);
-	assert_non_null(kernel_fake_sa(h->k, htonl(EH_CLIENT), h->ini.spi_in));
+	out = kernel_fake_sa(h->k, htonl(EH_CLIENT), h->ini.spi_in);
+	in = kernel_fake_sa(h->k, htonl(EH_GW), h->ini.spi_out);
+	assert_non_null(out);
+	assert_non_null(in);
+	/* ESP in UDP between our 4500 and the client's mapping, both ways */
+	assert_true(out->have & (1u << ESPGW_A_SA_ENCAP));
+	assert_int_equal(out->encap_type, ESPGW_ENCAP_TYPE_ESPINUDP);
+	assert_int_equal(out->encap_lport, 4500);
+	assert_int_equal(out->encap_pport, NAT_PORT);
+	assert_int_equal(in->encap_type, ESPGW_ENCAP_TYPE_ESPINUDP);
+	assert_int_equal(in->encap_pport, NAT_PORT);
 	assert_non_null(strstr(eh_show(h), "nat=peer"));
 	assert_non_null(strstr(eh_show(h), "sport=4501"));
 	/* keepalives: one 0xFF byte from 4500 to the client's mapping, every 20 s */
@@ -177,6 +189,38 @@ static void test_rebinding(void **state)
 	eh_free(h);
 }
 
+/* The kernel saw the client's ESP from a new mapping: everything moves there. */
+static void test_kernel_mapping(void **state)
+{
+	struct ike_init_conf c = natted();
+	struct eh *h = eh_new(EH_CONF_PULL, &c);
+	struct espgw_sa ks = { 0 };
+	const struct espgw_sa *in;
+
+	(void)state;
+	connect_natted(h, EH_CLIENT, NAT_PORT);
+	ks.dst = htonl(EH_GW);
+	ks.spi = h->ini.spi_out;			/* our inbound SA */
+	ks.dir = ESPGW_DIR_IN;
+	ks.mapping_addr = htonl(EH_CLIENT);
+	ks.mapping_port = 40123;
+	ike_kernel_mapping(h->e, &ks);
+	assert_non_null(strstr(eh_show(h), "sport=40123"));
+	assert_int_equal(kernel_fake_calls(h->k, KFAKE_SA_MOVE), 2);
+	in = kernel_fake_sa(h->k, htonl(EH_GW), h->ini.spi_out);
+	assert_non_null(in);
+	/* an event that names an outbound SA (the kernel never sends one) is ignored */
+	ks.dst = htonl(EH_CLIENT);
+	ks.spi = h->ini.spi_in;
+	ks.mapping_port = 40999;
+	ike_kernel_mapping(h->e, &ks);
+	assert_non_null(strstr(eh_show(h), "sport=40123"));
+	/* IKE goes to the new mapping too: DPD's R-U-THERE-ACK, keepalives */
+	eh_advance(h, 21);
+	assert_int_equal(h->out[h->nout - 1].to.sin_port, htons(40123));
+	eh_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_natt_off),
 		cmocka_unit_test(test_force),
 		cmocka_unit_test(test_rebinding),
+		cmocka_unit_test(test_kernel_mapping),
 	};
 
 	return cmocka_run_group_tests_name("ike_natt", tests, NULL, NULL);
