@@ -141,7 +141,8 @@ int ike_init_mm1(struct ike_init *in, uint8_t *buf, size_t cap)
 	vid = c->dpd ? isakmp_vid_bytes(ISAKMP_VID_DPD, &vlen) : NULL;
 	if (vid)
 		isakmp_put_data(&e, ISAKMP_NP_VID, vid, vlen);
-	vid = c->natt ? isakmp_vid_bytes(ISAKMP_VID_NATT_RFC3947, &vlen) : NULL;
+	vid = c->natt ? isakmp_vid_bytes(c->natt_draft ? ISAKMP_VID_NATT_02 :
+					 ISAKMP_VID_NATT_RFC3947, &vlen) : NULL;
 	if (vid)
 		isakmp_put_data(&e, ISAKMP_NP_VID, vid, vlen);
 	len = isakmp_enc_finish(&e);
@@ -181,9 +182,15 @@ int ike_init_mm2(struct ike_init *in, const uint8_t *msg, size_t len)
 	memcpy(in->cr, m.hdr.rcookie, ISAKMP_COOKIE_LEN);
 	in->natt = false;
 	for (i = 0; c->natt && (pl = isakmp_find(&m, ISAKMP_NP_VID, &i));)
-		if (isakmp_vid_classify(pl->body, pl->len) == ISAKMP_VID_NATT_RFC3947)
+		if (isakmp_vid_classify(pl->body, pl->len) ==
+		    (c->natt_draft ? ISAKMP_VID_NATT_02 : ISAKMP_VID_NATT_RFC3947))
 			in->natt = true;
 	return 0;
+}
+
+static uint8_t natd_np(const struct ike_init_conf *c)
+{
+	return c->natt_draft ? ISAKMP_NP_NATD_DRAFT : ISAKMP_NP_NATD;
 }
 
 static int natd(const struct ike_init *in, uint32_t addr, uint16_t port, uint8_t *out)
@@ -208,10 +215,10 @@ int ike_init_mm3(struct ike_init *in, uint8_t *buf, size_t cap)
 	if (in->natt) {
 		if (natd(in, c->natd_gw_addr, c->natd_gw_port, d))
 			return fail(in, ISAKMP_E_CRYPTO, "NAT-D");
-		isakmp_put_data(&e, ISAKMP_NP_NATD, d, ike_hash_len(c->hash));
+		isakmp_put_data(&e, natd_np(c), d, ike_hash_len(c->hash));
 		if (natd(in, c->natd_self_addr, c->natd_self_port, d))
 			return fail(in, ISAKMP_E_CRYPTO, "NAT-D");
-		isakmp_put_data(&e, ISAKMP_NP_NATD, d, ike_hash_len(c->hash));
+		isakmp_put_data(&e, natd_np(c), d, ike_hash_len(c->hash));
 	}
 	len = isakmp_enc_finish(&e);
 	return len > 0 ? len : fail(in, len ? len : ISAKMP_E_INVAL, "MM3 encoding");
@@ -263,7 +270,7 @@ int ike_init_mm4(struct ike_init *in, const uint8_t *msg, size_t len)
 			ike_p1_keys_clear(&k);
 			return fail(in, ISAKMP_E_CRYPTO, "NAT-D");
 		}
-		for (i = 0; (pd = isakmp_find(&m, ISAKMP_NP_NATD, &i)); n++) {
+		for (i = 0; (pd = isakmp_find(&m, natd_np(c), &i)); n++) {
 			if (pd->len != hl)
 				continue;
 			if (!n && !memcmp(pd->body, self, hl))
@@ -541,8 +548,9 @@ int ike_init_qm1(struct ike_init *in, uint32_t spi, uint8_t *buf, size_t cap)
 		isakmp_put_attr(&e, IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS);
 		isakmp_put_attr(&e, IPSEC_ATTR_LIFE_DURATION, c->esp_life_sec);
 	}
-	isakmp_put_attr(&e, IPSEC_ATTR_ENCAP_MODE, in->natt && (in->nat_self || in->nat_gw) ?
-			IPSEC_ENCAP_UDP_TUNNEL : IPSEC_ENCAP_TUNNEL);
+	isakmp_put_attr(&e, IPSEC_ATTR_ENCAP_MODE, !(in->natt && (in->nat_self || in->nat_gw)) ?
+			IPSEC_ENCAP_TUNNEL : c->natt_draft ? IPSEC_ENCAP_UDP_TUNNEL_DRAFT :
+			IPSEC_ENCAP_UDP_TUNNEL);
 	if (c->pfs_group)
 		isakmp_put_attr(&e, IPSEC_ATTR_GROUP_DESC, c->pfs_group);
 	if (c->esp_auth)

@@ -66,6 +66,8 @@ struct ike_init_conf {
 	 * between it and the gateway makes what the gateway sees differ.
 	 */
 	bool natt;
+	bool natt_draft;		/* draft-ietf-ipsec-nat-t-ike-02 instead: its VID,
+					 * NAT-D number (130) and UDP tunnel mode (61443) */
 	uint32_t natd_self_addr, natd_gw_addr;
 	uint16_t natd_self_port, natd_gw_port;
 	/* Quick Mode: one ESP transform, tunnel mode */

@@ -101,6 +101,21 @@ static void test_client_behind_nat(void **state)
 	eh_free(h);
 }
 
+/* A client of draft-ietf-ipsec-nat-t-ike-02: its VID, NAT-D 130, UDP tunnel mode 61443. */
+static void test_draft_02(void **state)
+{
+	struct ike_init_conf c = natted();
+	struct eh *h;
+
+	(void)state;
+	c.natt_draft = true;
+	h = eh_new(EH_CONF_PULL, &c);
+	connect_natted(h, EH_CLIENT, NAT_PORT);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	assert_non_null(strstr(eh_show(h), "nat=peer"));
+	eh_free(h);
+}
+
 /* No NAT: NAT-T agreed, no float, plain ESP; a UDP-encapsulated Quick Mode is refused. */
 static void test_no_nat(void **state)
 {
@@ -225,6 +240,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_client_behind_nat),
+		cmocka_unit_test(test_draft_02),
 		cmocka_unit_test(test_no_nat),
 		cmocka_unit_test(test_natt_off),
 		cmocka_unit_test(test_force),
