@@ -12,6 +12,8 @@
 # then espgw gcm128 TCP/UDP right before and right after installing BENCH_EXTRA
 # extra SAs and policies. Results: $BENCH_OUT/bench.tsv (bench/report.py reads it).
 #
+# ALG-udp are the same with ESP in UDP (NAT-T, RFC 3948) on both sides: XFRM's
+# 'encap espinudp' against espgw's, for BENCH_NATT_ALGS (gcm128; "" for none).
 # BENCH_SECS (10) per run, BENCH_ROUNDS (1) repetitions of the comparison,
 # BENCH_ALGS ("gcm128 aes128-sha1"), BENCH_EXTRA (10000).
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,7 @@ source "$ROOT/bench/lib.sh"
 SECS=${BENCH_SECS:-10}
 ROUNDS=${BENCH_ROUNDS:-1}
 BALGS=${BENCH_ALGS:-gcm128 aes128-sha1}
+NALGS=${BENCH_NATT_ALGS-gcm128}
 EXTRA=${BENCH_EXTRA:-10000}
 OUTD=${BENCH_OUT:-/tmp/espgw-vm-out}
 PORT=5201
@@ -149,6 +152,31 @@ run_espgw() {
 	tunnel_down
 }
 
+# ESP in UDP: both ends hold a UDP_ENCAP socket on 4500, as IKE daemons do
+natt_up() {
+	natt_hold "$NS_CLIENT" "$OUTD/natt-client.log" && natt_hold "$NS_GW" "$OUTD/natt-gw.log"
+}
+run_xfrm_udp() {
+	if natt_up && XFRM_ENCAP="encap espinudp 4500 4500 0.0.0.0" xfrm_gw_up "$1"; then
+		measure xfrm "$1-udp"
+		check_xfrm xfrm "$1-udp"
+	else
+		info "xfrm $1-udp: set-up failed"
+	fi
+	xfrm_gw_down
+	natt_stop
+}
+run_espgw_udp() {
+	if natt_up && NATT=1 tunnel_up "$1"; then
+		measure espgw "$1-udp"
+		check_espgw espgw "$1-udp"
+	else
+		info "espgw $1-udp: set-up failed"
+	fi
+	tunnel_down
+	natt_stop
+}
+
 # odd rounds run XFRM first, even rounds espgw first (host load drifts)
 for ROUND in $(seq "$ROUNDS"); do
 	plain_up
@@ -159,6 +187,13 @@ for ROUND in $(seq "$ROUNDS"); do
 			run_xfrm "$alg"; run_espgw "$alg"
 		else
 			run_espgw "$alg"; run_xfrm "$alg"
+		fi
+	done
+	for alg in $NALGS; do
+		if [ $((ROUND % 2)) = 1 ]; then
+			run_xfrm_udp "$alg"; run_espgw_udp "$alg"
+		else
+			run_espgw_udp "$alg"; run_xfrm_udp "$alg"
 		fi
 	done
 done
