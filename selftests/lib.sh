@@ -148,10 +148,63 @@ client_add() {
 	n "$ns" ip route add default via 198.51.100.254
 }
 
+# A home router: hosts on a private network behind one public address.
+# home_add N [HOST...]: client N (client_add: 198.51.100.(9+N), on its own link to the
+# ISP) becomes a home router, namespace $HOME_NS with the outside address $HOME_OUT on
+# eth0: a bridge lan0 at 192.168.1.1/24 and nft masquerade of all that leaves eth0
+# (table ip home, chain post). home_host_add HOST puts host HOST (a last octet: 10, 11,
+# ...) behind it: namespace lanHOST-$SUF (home_ns HOST) at 192.168.1.HOST (home_addr
+# HOST), its default route via the router. 'ss_use lanHOST' points the strongSwan
+# helpers at it, LS_NS and LS_ADDR the libreswan ones.
+HOME_LAN=192.168.1
+home_ns() { echo "lan$1-$SUF"; }
+home_addr() { echo "$HOME_LAN.$1"; }
+home_add() {
+	local h
+	client_add "$1"
+	HOME_NS=$(client_ns "$1") HOME_OUT=$(client_addr "$1")
+	shift
+	n "$HOME_NS" ip link add lan0 type bridge
+	n "$HOME_NS" ip link set lan0 up
+	n "$HOME_NS" ip addr add $HOME_LAN.1/24 dev lan0
+	n "$HOME_NS" sysctl -qw net.ipv4.ip_forward=1
+	n "$HOME_NS" nft -f - <<NFT
+table ip home {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "eth0" masquerade
+	}
+}
+NFT
+	for h in "$@"; do
+		home_host_add "$h"
+	done
+}
+home_host_add() {
+	local ns
+	ns=$(home_ns "$1")
+	ip netns add "$ns"
+	n "$ns" ip link set lo up
+	veth "$HOME_NS" "l$1" "$ns" eth0
+	n "$HOME_NS" ip link set "l$1" master lan0
+	n "$ns" ip addr add "$(home_addr "$1")/24" dev eth0
+	n "$ns" ip route add default via $HOME_LAN.1
+}
+# home_rebind [PORTS]: the home router's NAT rebinds: it forgets every mapping
+# (conntrack -F) and from now on maps UDP to the ports PORTS (40000-40999), so the
+# hosts' next datagrams leave from new public ports
+home_rebind() {
+	n "$HOME_NS" nft flush chain ip home post &&
+	n "$HOME_NS" nft add rule ip home post oifname eth0 meta l4proto udp \
+		masquerade to :"${1:-40000-40999}" &&
+	n "$HOME_NS" nft add rule ip home post oifname eth0 masquerade &&
+	n "$HOME_NS" conntrack -F >/dev/null 2>&1
+}
+
 topo_destroy() {
 	local ns
-	for ns in $NS_CLIENT $NS_GW $NS_INSIDE $NS_INET $NS_ISP \
-		  $(ip netns list | sed -n "s/^\(client[0-9]-$SUF\)\b.*/\1/p"); do
+	for ns in $NS_CLIENT $NS_GW $NS_INSIDE $NS_INET $NS_ISP prov-$SUF \
+		  $(ip netns list | sed -n "s/^\(client[0-9]-$SUF\|lan[0-9]*-$SUF\)\b.*/\1/p"); do
 		ip netns del "$ns" 2>/dev/null
 	done
 	return 0
@@ -406,10 +459,16 @@ CONF
 
 # strongSwan clients: ss_use N points the ss_* helpers at client N (1, the
 # default: $NS_CLIENT at $CLIENT, files in $RUNDIR/ss; N > 1: made by
-# client_add, files in $RUNDIR/ssN). Each client runs its own charon with a
-# private /run.
+# client_add, files in $RUNDIR/ssN), ss_use lanH at host H behind the home
+# router (home_add: $(home_ns H) at $(home_addr H), files in $RUNDIR/ss-lanH).
+# Each client runs its own charon with a private /run.
 declare -A SS_PIDS
 ss_use() {
+	if [[ $1 == lan* ]]; then
+		SS_N=$1 SS_NS=$(home_ns "${1#lan}") SS_ADDR=$(home_addr "${1#lan}")
+		SS_DIR=$RUNDIR/ss-$1
+		return
+	fi
 	SS_N=$1 SS_NS=$(client_ns "$1") SS_ADDR=$(client_addr "$1")
 	[ "$1" = 1 ] && SS_ADDR=$CLIENT
 	SS_DIR=$RUNDIR/ss
@@ -424,7 +483,9 @@ n_ss() { n "$SS_NS" "$@"; }
 # address is its proxy ID, remote side the inside network. CONN-LINES are
 # added to the connection (e.g. "vips = 0.0.0.0" and "pull = yes|no" for
 # Mode-Config). SS_INSTALL_VIP=yes lets charon install the virtual IP it gets;
-# SS_ID sets the client's identity (e.g. keyid:sales), SS_LOCAL_TS its proxy ID;
+# SS_ID sets the client's identity (e.g. keyid:sales), SS_LOCAL_TS its proxy ID,
+# SS_REMOTE_ID the gateway's identity it expects ($GW_OUT; the gateway's own
+# address when a NAT in front of the gateway forwards $GW_OUT to it);
 # SS_RETRANSMIT_TRIES, _TIMEOUT and _BASE charon's retransmissions (2, 2 s,
 # 1.8: sends at 0, 2 and 5.6 s, given up at 12.1 s).
 # DNS servers it is given go to $SS_DIR/resolv.conf.
@@ -448,7 +509,7 @@ ${4:-}
 		}
 		remote {
 			auth = psk
-			id = $GW_OUT
+			id = ${SS_REMOTE_ID:-$GW_OUT}
 		}
 		children {
 			gw {
@@ -531,6 +592,13 @@ ss_up() {
 		--uri unix://$SS_DIR/charon.vici >$SS_DIR/initiate.log 2>&1
 }
 
+# ss_down: the current client disconnects (swanctl --terminate of its IKE SA: a
+# DELETE of the IPsec SA, then of the ISAKMP SA), bounded; charon keeps running
+ss_down() {
+	n_ss timeout 30 swanctl --terminate --ike gw --timeout 20 \
+		--uri unix://$SS_DIR/charon.vici >$SS_DIR/terminate.log 2>&1
+}
+
 # ss_stop [SIGNAL]: stop the current client's charon (TERM: it sends its DELETEs)
 ss_stop() {
 	local pid=${SS_PIDS[$SS_N]:-}
@@ -561,7 +629,9 @@ kernel_sas() {
 #
 # Debian's libreswan conflicts with strongSwan's packages, so it is not installed:
 # scripts/deps.sh unpacks bookworm's libreswan_4.10-2+deb12u1 into $LS_ROOT and installs
-# its libraries. pluto runs from there in the client's namespace ($NS_CLIENT, $CLIENT)
+# its libraries. pluto runs from there in the client's namespace (LS_NS at LS_ADDR:
+# $NS_CLIENT at $CLIENT by default; a host behind the home router, e.g.
+# LS_NS=$(home_ns 10) LS_ADDR=$(home_addr 10))
 # in a mount namespace of its own: a tmpfs on /run (updown's resolv.conf backup), its
 # files bind-mounted over /etc/ipsec.conf, /etc/ipsec.secrets, /etc/ipsec.d and
 # /etc/resolv.conf where those exist, so nothing of the host's is read or written, and
@@ -577,7 +647,7 @@ LS_PID=
 # ls_ipsec ARGS...: libreswan's 'ipsec' command from $LS_ROOT in the client namespace,
 # on this pluto's files, bounded to LS_TIMEOUT seconds (30)
 ls_ipsec() {
-	n_client timeout ${LS_TIMEOUT:-30} env IPSEC_EXECDIR=$LS_ROOT/usr/libexec/ipsec \
+	n "${LS_NS:-$NS_CLIENT}" timeout ${LS_TIMEOUT:-30} env IPSEC_EXECDIR=$LS_ROOT/usr/libexec/ipsec \
 		IPSEC_SBINDIR=$LS_ROOT/usr/sbin IPSEC_CONF=$LS_DIR/ipsec.conf IPSEC_CONFDDIR=$LS_DIR/ipsec.d \
 		IPSEC_RUNDIR=$LS_DIR/run IPSEC_NSSDIR=$LS_DIR/nss \
 		$LS_ROOT/usr/sbin/ipsec "$@"
@@ -611,7 +681,7 @@ config setup
 conn gw
 	ikev2=no
 	authby=secret
-	left=$CLIENT
+	left=${LS_ADDR:-$CLIENT}
 	leftmodecfgclient=yes
 	right=$GW_OUT
 	rightmodecfgserver=yes
@@ -647,7 +717,7 @@ ls_start() {
 		[ -e /etc/$f ] && binds="$binds && mount --bind $d/$f /etc/$f"
 	done
 	# ip netns exec, unshare and sh each exec the next: $! is pluto's pid
-	ip netns exec "$NS_CLIENT" unshare -m --propagation private sh -c \
+	ip netns exec "${LS_NS:-$NS_CLIENT}" unshare -m --propagation private sh -c \
 		"mount -t tmpfs none /run && mkdir /run/pluto $binds &&
 		 mount -t overlay none -o lowerdir=$LS_ROOT/usr/libexec:/usr/libexec /usr/libexec &&
 		 export PATH=$LS_ROOT/usr/sbin:\$PATH && exec $LS_ROOT/usr/libexec/ipsec/pluto --nofork \
@@ -703,6 +773,6 @@ ls_stop() {
 	kill -KILL $LS_PID 2>/dev/null
 	wait $LS_PID 2>/dev/null
 	LS_PID=
-	n_client ip xfrm state flush
-	n_client ip xfrm policy flush
+	n "${LS_NS:-$NS_CLIENT}" ip xfrm state flush
+	n "${LS_NS:-$NS_CLIENT}" ip xfrm policy flush
 }

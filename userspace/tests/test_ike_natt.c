@@ -28,11 +28,10 @@ static struct ike_init_conf natted(void)
 }
 
 /* The exchange as a NATed client runs it: Main Mode on 500, then everything on 4500. */
-static void connect_natted(struct eh *h, uint32_t pub, uint16_t port)
+static void connect_natted_as(struct eh *h, struct ike_init *c, uint32_t pub, uint16_t port)
 {
 	struct sockaddr_in from500 = eh_addr(pub, 500), from = eh_addr(pub, port);
 	struct sockaddr_in gw = eh_addr(EH_GW, 4500);
-	struct ike_init *c = &h->ini;
 	uint8_t b[IKE_INIT_MSG_MAX];
 	const struct eh_dgram *d;
 
@@ -64,6 +63,11 @@ static void connect_natted(struct eh *h, uint32_t pub, uint16_t port)
 	assert_int_equal(ike_init_qm2(c, d->buf, d->len), 0);	/* UDP tunnel mode accepted */
 	eh_send_to(h, b, (size_t)ike_init_qm3(c, b, sizeof(b)), &from, &gw);
 	assert_null(eh_recv(h));
+}
+
+static void connect_natted(struct eh *h, uint32_t pub, uint16_t port)
+{
+	connect_natted_as(h, &h->ini, pub, port);
 }
 
 static void test_client_behind_nat(void **state)
@@ -204,6 +208,44 @@ static void test_rebinding(void **state)
 	eh_free(h);
 }
 
+/*
+ * Two clients behind one NAT (one public address, two ports) with the same identity
+ * (the group's key ID, as Cisco clients send it): the second one's INITIAL-CONTACT
+ * is not about the first, whose SAs stay; the first one's own INITIAL-CONTACT when
+ * it comes back from its mapping replaces only its older SA.
+ */
+static void test_neighbours_initial_contact(void **state)
+{
+	struct ike_init_conf c = natted();
+	struct eh *h = eh_new(EH_CONF_PULL, &c);
+	struct ike_init b, a2;
+	uint32_t a_spi;
+
+	(void)state;
+	connect_natted(h, EH_CLIENT, NAT_PORT);
+	a_spi = h->ini.spi_in;
+	c.initial_contact = true;
+	c.natd_self_addr = htonl(HOME + 1);
+	assert_int_equal(ike_init_setup(&b, &c, NULL), 0);
+	connect_natted_as(h, &b, EH_CLIENT, NAT_PORT + 1);
+	assert_int_equal(kernel_fake_nsas(h->k), 4);
+	assert_non_null(kernel_fake_sa(h->k, htonl(EH_CLIENT), a_spi));
+	assert_non_null(kernel_fake_sa(h->k, htonl(EH_CLIENT), b.spi_in));
+	assert_non_null(strstr(eh_show(h), "sport=4501"));
+	assert_non_null(strstr(eh_show(h), "sport=4502"));
+	/* the first client restarts: INITIAL-CONTACT from its own mapping */
+	c.natd_self_addr = htonl(HOME);
+	assert_int_equal(ike_init_setup(&a2, &c, NULL), 0);
+	connect_natted_as(h, &a2, EH_CLIENT, NAT_PORT);
+	assert_int_equal(kernel_fake_nsas(h->k), 4);
+	assert_null(kernel_fake_sa(h->k, htonl(EH_CLIENT), a_spi));
+	assert_non_null(kernel_fake_sa(h->k, htonl(EH_CLIENT), a2.spi_in));
+	assert_non_null(kernel_fake_sa(h->k, htonl(EH_CLIENT), b.spi_in));
+	ike_init_clear(&b);
+	ike_init_clear(&a2);
+	eh_free(h);
+}
+
 /* The kernel saw the client's ESP from a new mapping: everything moves there. */
 static void test_kernel_mapping(void **state)
 {
@@ -246,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_force),
 		cmocka_unit_test(test_rebinding),
 		cmocka_unit_test(test_kernel_mapping),
+		cmocka_unit_test(test_neighbours_initial_contact),
 	};
 
 	return cmocka_run_group_tests_name("ike_natt", tests, NULL, NULL);
