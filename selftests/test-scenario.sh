@@ -11,7 +11,8 @@
 # Two strongSwan clients, one after the other: one with the document's
 # profile (DES, MD5, DH group 1; the gateway pushes the address, as in the
 # document's trace), one with a modern one (AES, SHA-1, group 14; the client
-# pulls). Each gets an address from 'ip local pool ourpool', reaches the
+# pulls), then a third behind a home router (the modern profile; NAT-T: IKE
+# on UDP 4500, ESP in UDP). Each gets an address from 'ip local pool ourpool', reaches the
 # inside host and is reached by it, while the inside host still reaches the
 # internet through NAT; the Verify section's show commands are run; when the
 # client leaves, its lease returns to the pool and the kernel holds no SA.
@@ -78,11 +79,17 @@ modern() {
 	done <"$EXAMPLE"
 }
 
+# ike_mapping: "ADDR PORT NAT" of the ISAKMP SA in 'espgw -j ike show'
+ike_mapping() {
+	"$ESPGW" -j ike show | "$ROOT/selftests/pyj.py" \
+		"'%s %d %s' % (d[0]['src'], d[0]['src_port'], d[0]['nat'])"
+}
+
 # ns_totals: "OUT IN DROPS" of 'espgw -j stats' on the gateway
 ns_totals() {
 	n_gw "$ESPGW" -j stats | "$ROOT/selftests/pyj.py" "'%d %d %d' % (d['out_packets'],
 		d['in_packets'], sum(v for k, v in d.items() if k not in
-		('sa_count', 'policy_count', 'out_packets', 'in_packets')))"
+		('sa_count', 'policy_count', 'out_packets', 'in_packets', 'mapping')))"
 }
 
 sa_packets() {
@@ -90,9 +97,10 @@ sa_packets() {
 		"sum(s['stats']['packets'] for s in d if s['dir'] == '$1')"
 }
 
-# run NAME CONF IKE ESP PULL IKE-SHOW-ALGS: one client, the whole story
+# run NAME CONF IKE ESP PULL IKE-SHOW-ALGS: one client (the ss_use one, seen by the
+# gateway at PUB), the whole story
 run() {
-	local name=$1 conf=$2 ike=$3 esp=$4 pull=$5 algs=$6 vip cap tpid how base
+	local name=$1 conf=$2 ike=$3 esp=$4 pull=$5 algs=$6 vip cap tpid how base port sfx
 	how=$([ "$pull" = yes ] && echo "pulls it (REQUEST/REPLY)" ||
 		echo "gets it pushed (SET/ACK)")
 	story "=== $name: IKE $ike, ESP $esp; the client $how"
@@ -124,17 +132,27 @@ espgw lease-grace $GRACE"
 		fail "$name: the client gets an address from ourpool" "$("$ESPGW" ike show)"
 		vip=10.2.1.1
 	fi
+	# the client's public mapping: 'ike show' adds the port when it is not 500
+	port=$("$ESPGW" -j ike show | "$ROOT/selftests/pyj.py" "d[0]['src_port']")
+	sfx=$([ "$port" = 500 ] || echo ":$port")
+	if [ "$PUB" != "$SS_ADDR" ]; then
+		story "The client is $SS_ADDR behind a home router; the gateway sees $PUB:$port."
+		check_match "$name: espgw -j ike show: the client's mapping $PUB, NAT on its side" \
+			"^$PUB $port peer\$" ike_mapping
+		check_match "$name: espgw sa show: ESP in UDP to the client's public port" \
+			"encap udp $PUB:$port local-port 4500" n_gw "$ESPGW" sa show
+	fi
 	if [ "$pull" = yes ]; then
 		check_match "$name: by pull: espgwd answered the client's REQUEST" \
-			"REQUEST from $CLIENT: REPLY $vip" cat $RUNDIR/espgwd.log
+			"REQUEST from $PUB: REPLY $vip" cat $RUNDIR/espgwd.log
 	else
 		check_match "$name: by push: espgwd sent SET and the client acknowledged" \
 			'Mode-Config ACK from' cat $RUNDIR/espgwd.log
 	fi
 	show "espgwd's log of the exchange (debug crypto isakmp / ipsec)" \
 		grep -E 'established|leased|Mode-Config|IPsec SAs up' $RUNDIR/espgwd.log
-	show "the client's addresses" n_client ip -br -4 addr show
-	check_match "$name: the client holds $vip" "inet $vip/" n_client ip -4 addr show
+	show "the client's addresses" n_ss ip -br -4 addr show
+	check_match "$name: the client holds $vip" "inet $vip/" n_ss ip -4 addr show
 
 	base=$(ns_totals)	# the namespace's totals so far (earlier runs)
 	cap=$(mktemp)
@@ -143,7 +161,7 @@ espgw lease-grace $GRACE"
 	tpid=$!
 	sleep 2
 	check "$name: the client pings the inside host $INSIDE" \
-		n_client ping -c$PINGS_OUT -i0.3 -W5 -I "$vip" $INSIDE
+		n_ss ping -c$PINGS_OUT -i0.3 -W5 -I "$vip" $INSIDE
 	wait $tpid
 	show "what the inside host sees" cat "$cap"
 	check_match "$name: the inside host sees the pool address $vip as the source" \
@@ -160,7 +178,7 @@ espgw lease-grace $GRACE"
 	show "espgw stats  (show crypto engine connections active)" n_gw "$ESPGW" stats
 	show "espgw pool show  (show ip local pool)" n_gw "$ESPGW" pool show
 	check_match "$name: espgw ike show: QM_IDLE with $algs and the lease" \
-		"^$GW_OUT +$CLIENT +QM_IDLE .* $algs .* 1 $vip\$" n_gw "$ESPGW" ike show
+		"^$GW_OUT +$PUB$sfx +QM_IDLE .* $algs .* 1 $vip\$" n_gw "$ESPGW" ike show
 	# each ping is one packet each way: encaps and decaps match them exactly
 	check_match "$name: decaps count the client's pings and replies ($((PINGS_OUT + PINGS_IN)))" \
 		"^$((PINGS_OUT + PINGS_IN))\$" sa_packets in
@@ -175,7 +193,7 @@ espgw lease-grace $GRACE"
 	check_match "$name: espgw stats: the namespace totals count the same packets, no drop" \
 		"^$(($1 + PINGS_OUT + PINGS_IN)) $(($2 + PINGS_OUT + PINGS_IN)) $3\$" ns_totals
 
-	check_match "$name: espgw pool show: the lease is active" "^  $vip +active +$CLIENT:500" \
+	check_match "$name: espgw pool show: the lease is active" "^  $vip +active +$PUB:$port" \
 		n_gw "$ESPGW" pool show
 
 	story "The client disconnects."
@@ -213,8 +231,17 @@ nat_check "before any VPN"
 story "espgwd's configuration: the router's, line by line ($(basename "$EXAMPLE"))."
 show "the live lines of $(basename "$EXAMPLE")" grep -v '^ *!' "$EXAMPLE"
 
+PUB=$CLIENT
 run "document profile" "$(cat "$EXAMPLE")" des-md5-modp768 des-md5 no "des +md5 +1"
 run "modern profile" "$(modern)" aes128-sha1-modp2048 aes128-sha1 yes "aes-128 +sha +14"
+
+story "A third client, behind a home router: its NAT (nft masquerade of 192.168.1.0/24)" \
+      "  192.168.1.10 --- home router $(client_addr 3) --- ISP --- $GW_OUT gateway" \
+      "  Main Mode finds it (NAT-D), IKE floats to UDP 4500, ESP travels in UDP."
+home_add 3 10
+ss_use lan10
+PUB=$HOME_OUT
+run "behind a home router" "$(modern)" aes128-sha1-modp2048 aes128-sha1 yes "aes-128 +sha +14"
 
 topo_destroy
 trap - EXIT
