@@ -80,6 +80,13 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	size_t vlen;
 	int len;
 
+	if (e->conf->xauth) {
+		/* fail closed: the configuration asks for a password we cannot ask for yet */
+		log_ratelimited("phase 1 with %s refused: XAUTH is configured ('client "
+				"authentication list') but not done yet", sin_str(peer, a));
+		notify_plain(e, local, peer, &m->hdr, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+		return;
+	}
 	acct = peer_find(e, peer->sin_addr.s_addr);
 	if (acct && acct->halves >= e->lim.half_open_per_peer) {
 		e->st.mm1_peer_quota++;
