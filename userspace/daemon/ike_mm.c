@@ -51,7 +51,7 @@ static void mm_reply(struct ike_engine *e, struct ike_sa *sa, const uint8_t *raw
 	xmit(e, sa, buf, len);
 }
 
-static struct peer_acct *peer_find(struct ike_engine *e, uint32_t addr)
+struct peer_acct *peer_find(struct ike_engine *e, uint32_t addr)
 {
 	uint64_t h = htab_hash(&e->peers, &addr, sizeof(addr));
 	struct hnode *n;

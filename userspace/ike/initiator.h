@@ -5,6 +5,7 @@
  * gateway.
  *
  *   Main Mode, pre-shared key      MM1 ->  <- MM2   MM3 ->  <- MM4   MM5 ->  <- MM6
+ *   or Aggressive Mode, group key  AM1 ->  <- AM2   AM3 ->
  *   Mode-Config pull (optional)    REQUEST(ADDR) ->  <- REPLY(ADDR ...)
  *   Quick Mode                     QM1 ->  <- QM2   QM3 ->
  *
@@ -57,7 +58,10 @@ struct ike_init_conf {
 	uint8_t id_type;
 	const void *id;
 	size_t id_len;			/* at most IKE_INIT_ID_MAX */
-	bool initial_contact;		/* N(INITIAL-CONTACT) in MM5 */
+	bool initial_contact;		/* N(INITIAL-CONTACT) in MM5 (AM3) */
+	bool am3_plain;			/* Aggressive Mode: AM3 in clear (RFC 2409's HDR, HASH_I) */
+	bool am2_unverified;		/* tests: take an AM2 whose HASH_R does not verify (a
+					 * wrong key), to send the gateway an AM3 anyway */
 	bool dpd;			/* the DPD vendor ID (RFC 3706) in MM1 */
 	bool modecfg;			/* ask for an address (REQUEST) before Quick Mode */
 	/*
@@ -149,6 +153,18 @@ int ike_init_mm3(struct ike_init *in, uint8_t *buf, size_t cap);
 int ike_init_mm4(struct ike_init *in, const uint8_t *msg, size_t len);
 int ike_init_mm5(struct ike_init *in, uint8_t *buf, size_t cap);
 int ike_init_mm6(struct ike_init *in, const uint8_t *msg, size_t len);
+
+/*
+ * Aggressive Mode: IDii (conf->id, an ID_KEY_ID for a group) names the
+ * gateway's group, conf->psk is its key. AM1 picks a fresh initiator cookie
+ * and nonce; AM2 is taken when HASH_R verifies (the keys derived, NAT-D
+ * read); AM3 (HASH_I [, NAT-D, NAT-D] [, INITIAL-CONTACT], encrypted unless
+ * conf->am3_plain) ends phase 1: Mode-Config and Quick Mode follow as after
+ * MM6. ike_init_start()/ike_init_input() do Main Mode only.
+ */
+int ike_init_am1(struct ike_init *in, uint8_t *buf, size_t cap);
+int ike_init_am2(struct ike_init *in, const uint8_t *msg, size_t len);
+int ike_init_am3(struct ike_init *in, uint8_t *buf, size_t cap);
 
 /* Mode-Config: REQUEST(INTERNAL_IP4_ADDRESS) with a fresh message ID; its REPLY gives in->addr. */
 int ike_init_request(struct ike_init *in, uint8_t *buf, size_t cap);
