@@ -223,9 +223,6 @@ void cf_resolve_xauth(struct st *s)
 			cf_lerr(s, s->authlist_line, "client authentication list %s: no user "
 				"('username NAME secret HASH')", s->authlist);
 		c->xauth = true;
-		cf_warn(s, "crypto map %s client authentication list %s (line %d): XAUTH is not "
-			"done yet: espgwd refuses every client", c->crypto_map, s->authlist,
-			s->authlist_line);
 	}
 	for (i = 0; i < s->nbad; i++) {
 		if (c->xauth)

@@ -421,6 +421,7 @@ static void sa_free(struct ike_engine *e, struct ike_sa *sa)
 	for (i = 0; i < QM_SLOTS; i++)
 		qm_done(e, sa, sa->qm[i]);
 	mm_done(sa);
+	xauth_free(sa);
 	free(sa->reply);
 	free(sa->msgids);
 	OPENSSL_cleanse(sa, sizeof(*sa));
@@ -620,15 +621,20 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len,
 			  "phase 1: dropped", sa->conn_id, sin_str(peer, a));
 		break;
 	case ISAKMP_EXCH_QUICK:
-		if (sa->state == SA_ESTABLISHED)
+		if (sa->state == SA_ESTABLISHED && !xauth_pending(e, sa))
 			quick(e, sa, &m, rawd);
+		else if (sa->state == SA_ESTABLISHED)
+			log_ratelimited("ISAKMP (%u): Quick Mode from %s before XAUTH: dropped",
+					sa->conn_id, sin_str(peer, a));
 		break;
 	case ISAKMP_EXCH_INFO:
 		if (sa->state == SA_ESTABLISHED)
 			info_input(e, sa, &m);
 		break;
 	case ISAKMP_EXCH_TRANSACTION:
-		if (sa->state == SA_ESTABLISHED)
+		if (sa->state == SA_ESTABLISHED && xauth_pending(e, sa))
+			xauth_input(e, sa, &m);
+		else if (sa->state == SA_ESTABLISHED)
 			mc_input(e, sa, &m);
 		break;
 	default:
@@ -663,6 +669,10 @@ unsigned int ike_timer(struct ike_engine *e, uint64_t now)
 		}
 		if (!dpd_timer(e, sa, now, &wait))
 			continue;
+		if (xauth_timer(e, sa, now, &wait)) {
+			ike_sa_delete(e, sa, true);
+			continue;
+		}
 		natt_timer(e, sa, now, &wait);
 		mc_io(e, sa, &io);
 		if (modecfg_timer(&io) == -ETIMEDOUT) {
@@ -798,6 +808,12 @@ struct ike_engine *ike_engine_new(const struct conf *conf, struct kernel *k, ike
 		.aggressive = limit(l->aggressive, IKE_AM_MAX),
 	};
 	RAND_bytes(e->am_fake_key, sizeof(e->am_fake_key));
+	/* with XAUTH a client must propose XAUTHInitPreShared; plain pre-shared keys are refused */
+	for (i = 0; i < conf->npolicies && i < CONF_MAX_POLICIES; i++) {
+		e->p1pol[i] = conf->policies[i];
+		if (conf->xauth)
+			e->p1pol[i].auth = IKE_AUTH_XAUTH_INIT_PSK;
+	}
 	e->k = k;
 	e->send = send;
 	e->send_arg = send_arg;

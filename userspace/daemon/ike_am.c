@@ -196,12 +196,6 @@ void am1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 				sin_str(peer, a));
 		return;
 	}
-	if (e->conf->xauth) {
-		log_ratelimited("phase 1 with %s refused: XAUTH is configured ('client "
-				"authentication list') but not done yet", sin_str(peer, a));
-		notify_plain(e, local, peer, &m->hdr, ISAKMP_N_NO_PROPOSAL_CHOSEN);
-		return;
-	}
 	if (!am_admit(e, peer))
 		return;
 	if (am1_decode(m, &in)) {
@@ -211,7 +205,7 @@ void am1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 		return;
 	}
 	/* the client's one DH group: the policy chosen must be of it (its KE's size) */
-	if (ike_p1_select(e->conf->policies, e->conf->npolicies, e->conf->legacy, &in.isa, &c) ||
+	if (ike_p1_select(e->p1pol, e->conf->npolicies, e->conf->legacy, &in.isa, &c) ||
 	    ike_dh_len(c.attrs.group) != in.kelen) {
 		log_ratelimited("phase 1 (Aggressive Mode) with %s: no proposal matches an isakmp "
 				"policy", sin_str(peer, a));
@@ -268,7 +262,7 @@ void am1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	half_add(e, h);
 	e->st.am1++;
 	log_debug(LOG_CAT_ISAKMP, "AM1 from %s: policy %u accepted (%s %s group %u, lifetime %u)",
-		  sin_str(peer, a), e->conf->policy_prio[c.policy - e->conf->policies],
+		  sin_str(peer, a), e->conf->policy_prio[c.policy - e->p1pol],
 		  ike_alg_enc_show(c.attrs.enc, c.attrs.keylen), ike_alg_hash_show(c.attrs.hash),
 		  c.attrs.group, c.lifetime);
 	e->send(e->send_arg, local, peer, buf, (size_t)len);
@@ -389,8 +383,7 @@ static void am_established(struct ike_engine *e, struct ike_half *h, struct isak
 		sa->attrs.group, sa->lifetime);
 	if (sa->initial_contact)
 		initial_contact(e, sa);
-	if (e->conf->modecfg & CONF_MODECFG_INITIATE)
-		mc_push(e, sa);
+	xauth_or_modecfg(e, sa);
 }
 
 void am3(struct ike_engine *e, struct ike_half *h, struct isakmp_msg *m, int ret)

@@ -80,13 +80,6 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	size_t vlen;
 	int len;
 
-	if (e->conf->xauth) {
-		/* fail closed: the configuration asks for a password we cannot ask for yet */
-		log_ratelimited("phase 1 with %s refused: XAUTH is configured ('client "
-				"authentication list') but not done yet", sin_str(peer, a));
-		notify_plain(e, local, peer, &m->hdr, ISAKMP_N_NO_PROPOSAL_CHOSEN);
-		return;
-	}
 	acct = peer_find(e, peer->sin_addr.s_addr);
 	if (acct && acct->halves >= e->lim.half_open_per_peer) {
 		e->st.mm1_peer_quota++;
@@ -101,7 +94,7 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 		notify_plain(e, local, peer, &m->hdr, ISAKMP_N_PAYLOAD_MALFORMED);
 		return;
 	}
-	if (ike_p1_select(e->conf->policies, e->conf->npolicies, e->conf->legacy, &isa, &c)) {
+	if (ike_p1_select(e->p1pol, e->conf->npolicies, e->conf->legacy, &isa, &c)) {
 		log_ratelimited("phase 1 with %s: no proposal matches an isakmp policy",
 				sin_str(peer, a));
 		notify_plain(e, local, peer, &m->hdr, ISAKMP_N_NO_PROPOSAL_CHOSEN);
@@ -153,7 +146,7 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	half_add(e, h);
 	e->st.mm1++;
 	log_debug(LOG_CAT_ISAKMP, "MM1 from %s: policy %u accepted (%s %s group %u, lifetime %u)",
-		  sin_str(peer, a), e->conf->policy_prio[c.policy - e->conf->policies],
+		  sin_str(peer, a), e->conf->policy_prio[c.policy - e->p1pol],
 		  ike_alg_enc_show(c.attrs.enc, c.attrs.keylen), ike_alg_hash_show(c.attrs.hash),
 		  c.attrs.group, c.lifetime);
 	e->send(e->send_arg, local, peer, buf, (size_t)len);
@@ -384,6 +377,5 @@ void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const ui
 			  sa->conn_id, sa->grp->name);
 	if (sa->initial_contact)
 		initial_contact(e, sa);
-	if (e->conf->modecfg & CONF_MODECFG_INITIATE)
-		mc_push(e, sa);
+	xauth_or_modecfg(e, sa);
 }

@@ -5,6 +5,7 @@
  *   ike.c        the engine: SA table, dispatch of datagrams, timers, commands
  *   ike_mm.c     Main Mode (phase 1)
  *   ike_am.c     Aggressive Mode (phase 1 with a group's key)
+ *   ike_xauth.c  XAUTH against local users, after phase 1
  *   ike_qm.c     Quick Mode (phase 2)
  *   ike_info.c   informational exchanges: notifications, DELETE, DPD
  *   ike_child.c  the IPsec SAs against the kernel: SPIs, policies, routes
@@ -220,6 +221,8 @@ struct ike_sa {
 	uint32_t dpd_seq, dpd_first;
 	uint64_t dpd_next;
 	struct modecfg_sa mc;		/* Mode-Config: lease, our SET */
+	struct xauth *xa;		/* XAUTH in progress (heap) */
+	bool xauth_done;		/* the client authenticated as a local user */
 };
 
 /* The limits in force: the configuration's, or ike.h's defaults. */
@@ -243,6 +246,8 @@ struct ike_engine {
 	unsigned int key_exch;		/* SAs in MM4_SENT, Aggressive Mode halves */
 	unsigned int nam;		/* Aggressive Mode halves */
 	uint8_t am_fake_key[32];	/* what an AM1 naming no keyed group is answered with */
+	/* the isakmp policies as phase 1 offers them: with XAUTH, XAUTHInitPreShared */
+	struct ike_p1_policy p1pol[CONF_MAX_POLICIES];
 	unsigned int nsas;		/* established */
 	unsigned int npairs;		/* children */
 	struct ike_stats st;
@@ -304,6 +309,17 @@ void am1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 void am3(struct ike_engine *e, struct ike_half *h, struct isakmp_msg *m, int ret);
 /* An Aggressive Mode half goes: its key pair and secrets, its counts. */
 void am_free(struct ike_engine *e, struct ike_half *h);
+
+/* ike_xauth.c */
+/* Phase 1 is done: XAUTH when it is configured, else Mode-Config's push if configured. */
+void xauth_or_modecfg(struct ike_engine *e, struct ike_sa *sa);
+/* XAUTH is required and the client has not passed it: nothing but XAUTH is served. */
+bool xauth_pending(const struct ike_engine *e, const struct ike_sa *sa);
+/* The client's REPLY or ACK; false when the SA was deleted. */
+bool xauth_input(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m);
+/* Retransmission and the timeout; -1: delete the SA. May lower *wait. */
+int xauth_timer(struct ike_engine *e, struct ike_sa *sa, uint64_t now, unsigned int *wait);
+void xauth_free(struct ike_sa *sa);
 
 /* ike_mm.c */
 void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,

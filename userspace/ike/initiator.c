@@ -79,6 +79,7 @@ int ike_init_setup(struct ike_init *in, const struct ike_init_conf *conf, struct
 {
 	memset(in, 0, sizeof(*in));
 	in->conf = *conf;
+	in->xauth_status = -1;
 	in->glen = ike_dh_len(conf->group);
 	if (!in->glen || conf->id_len > IKE_INIT_ID_MAX)
 		return fail(in, ISAKMP_E_INVAL, "bad configuration");
@@ -683,6 +684,59 @@ int ike_init_set(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *b
 	ret = p2_seal(in, &e, NULL, iv, &IKE_P2_H1, "ACK encoding");
 	if (ret > 0 && addr)
 		in->addr = addr;
+	return ret;
+}
+
+int ike_init_xauth(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *buf,
+		   size_t cap)
+{
+	const struct ike_init_conf *c = &in->conf;
+	uint8_t plain[IKE_INIT_MSG_MAX], iv[IKE_MAX_BLOCK];
+	const struct isakmp_payload *pl;
+	struct isakmp_modecfg mc;
+	struct isakmp_attr a;
+	struct isakmp_enc e;
+	struct isakmp_msg m;
+	unsigned int i = 0;
+	int ret, status = -1;
+	struct rbuf r;
+
+	ret = take_p2(in, msg, len, &m, ISAKMP_EXCH_TRANSACTION);
+	if (ret)
+		return ret;
+	ret = ike_p2_open(&in->keys, in->p1_last, NULL, iv, &IKE_P2_H1, &m, plain, sizeof(plain));
+	if (ret)
+		return fail(in, ret, "XAUTH message does not verify");
+	pl = isakmp_find(&m, ISAKMP_NP_ATTR, &i);
+	if (!pl || isakmp_decode_modecfg(pl, &mc) ||
+	    (mc.type != MODECFG_REQUEST && mc.type != MODECFG_SET))
+		return fail(in, ISAKMP_E_INVAL, "no XAUTH REQUEST or SET");
+	rbuf_init(&r, mc.attrs, mc.attrs_len);
+	while (isakmp_attr_next(&r, &a) > 0)
+		if (a.type == XAUTH_STATUS)
+			status = (int)a.num;
+	if (mc.type == MODECFG_SET && status < 0)
+		return fail(in, ISAKMP_E_INVAL, "SET without XAUTH-STATUS");
+	if (p2_begin(in, &e, buf, cap, ISAKMP_EXCH_TRANSACTION, m.hdr.msgid))
+		return ISAKMP_E_INVAL;
+	isakmp_put_modecfg_begin(&e, mc.type == MODECFG_SET ? MODECFG_ACK : MODECFG_REPLY,
+				 mc.ident);
+	if (mc.type == MODECFG_SET) {
+		isakmp_put_attr(&e, XAUTH_STATUS, (uint64_t)status);
+	} else {
+		isakmp_put_attr_tlv(&e, XAUTH_USER_NAME, c->xauth_user,
+				    c->xauth_user ? (uint16_t)strlen(c->xauth_user) : 0);
+		isakmp_put_attr_tlv(&e, XAUTH_USER_PASSWORD, c->xauth_pass,
+				    c->xauth_pass ? (uint16_t)strlen(c->xauth_pass) : 0);
+	}
+	isakmp_put_end(&e);
+	ret = p2_seal(in, &e, NULL, iv, &IKE_P2_H1, "XAUTH answer encoding");
+	if (ret > 0) {
+		if (mc.type == MODECFG_SET)
+			in->xauth_status = status;
+		else
+			in->xauth_requests++;
+	}
 	return ret;
 }
 

@@ -64,6 +64,8 @@ struct ike_init_conf {
 					 * wrong key), to send the gateway an AM3 anyway */
 	bool dpd;			/* the DPD vendor ID (RFC 3706) in MM1 */
 	bool modecfg;			/* ask for an address (REQUEST) before Quick Mode */
+	/* XAUTH: what a REPLY answers the gateway's REQUEST with (auth: IKE_AUTH_XAUTH_INIT_PSK) */
+	const char *xauth_user, *xauth_pass;
 	/*
 	 * NAT-T (RFC 3947): its VID in MM1, NAT-D payloads in MM3 of the addresses
 	 * and ports (network order) it believes it sends from and to: a NAT
@@ -125,6 +127,9 @@ struct ike_init {
 	uint16_t cfg_ident;
 	uint8_t cfg_iv[IKE_MAX_BLOCK];
 	uint32_t addr;			/* the address the REPLY gave, network order; 0 none */
+	/* XAUTH: REQUESTs answered, the SET's status (-1: none yet) */
+	unsigned int xauth_requests;
+	int xauth_status;
 	/* Quick Mode */
 	uint32_t qm_msgid;
 	uint8_t qm_iv[IKE_MAX_BLOCK];
@@ -171,6 +176,14 @@ int ike_init_request(struct ike_init *in, uint8_t *buf, size_t cap);
 int ike_init_reply(struct ike_init *in, const uint8_t *msg, size_t len);
 /* The gateway's SET, answered with ACK(INTERNAL_IP4_ADDRESS) in buf: the ACK's length. */
 int ike_init_set(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *buf, size_t cap);
+
+/*
+ * XAUTH (draft-beaulieu-ike-xauth-02): the gateway's REQUEST answered with a
+ * REPLY of conf->xauth_user and xauth_pass, or its SET(XAUTH-STATUS)
+ * acknowledged (in->xauth_status gets the status). The answer's length.
+ */
+int ike_init_xauth(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *buf,
+		   size_t cap);
 
 /* Quick Mode. QM1 offers spi (host order; 0: a random one), with a fresh message ID. */
 int ike_init_qm1(struct ike_init *in, uint32_t spi, uint8_t *buf, size_t cap);

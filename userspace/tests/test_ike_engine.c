@@ -475,8 +475,8 @@ static void test_qm2_resent(void **state)
 }
 
 /* "crypto isakmp keepalive 10 2": R-U-THERE answered keeps the peer, five unanswered end it. */
-/* XAUTH configured but not done yet: every client refused, nothing held (fails closed). */
-static void test_xauth_fails_closed(void **state)
+/* XAUTH required: a client proposing plain pre-shared keys is refused, nothing held. */
+static void test_xauth_required(void **state)
 {
 	struct eh *h = eh_new(EH_CONF_PULL "aaa authentication login vpnusers local\n"
 			      "username alice secret 0 pw\n"
@@ -559,7 +559,7 @@ int main(void)
 		cmocka_unit_test(test_set_never_taken),
 		cmocka_unit_test(test_qm2_resent),
 		cmocka_unit_test(test_dpd),
-		cmocka_unit_test(test_xauth_fails_closed),
+		cmocka_unit_test(test_xauth_required),
 	};
 
 	return cmocka_run_group_tests_name("ike_engine", tests, setup, NULL);
