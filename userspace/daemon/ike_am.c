@@ -138,6 +138,9 @@ static int am2_build(struct ike_engine *e, struct ike_half *h, const struct am1_
 	vid = isakmp_vid_bytes(ISAKMP_VID_DPD, &vlen);
 	if (vid)
 		isakmp_put_data(&enc, ISAKMP_NP_VID, vid, vlen);
+	vid = e->conf->xauth ? isakmp_vid_bytes(ISAKMP_VID_XAUTH, &vlen) : NULL;
+	if (vid)		/* we do XAUTH (racoon and Cisco clients look for it) */
+		isakmp_put_data(&enc, ISAKMP_NP_VID, vid, vlen);
 	natt_put_vid(&enc, h->natt);
 	natt_put_natd_for(e, h->natt, c->attrs.hash, h->ci, h->cr, &h->local, &h->peer, &enc);
 	return isakmp_enc_finish(&enc);

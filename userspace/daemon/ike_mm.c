@@ -116,6 +116,9 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	vid = isakmp_vid_bytes(ISAKMP_VID_DPD, &vlen);
 	if (vid)
 		isakmp_put_data(&enc, ISAKMP_NP_VID, vid, vlen);
+	vid = e->conf->xauth ? isakmp_vid_bytes(ISAKMP_VID_XAUTH, &vlen) : NULL;
+	if (vid)		/* we do XAUTH (racoon and Cisco clients look for it) */
+		isakmp_put_data(&enc, ISAKMP_NP_VID, vid, vlen);
 	natt = natt_choose(e, m);
 	natt_put_vid(&enc, natt);
 	len = isakmp_enc_finish(&enc);

@@ -137,6 +137,11 @@ static bool check_user(struct ike_engine *e, struct xauth *xa, const struct isak
 			plen = at.len;
 		}
 	}
+	/* some clients count a terminating NUL in */
+	if (name && nlen && !name[nlen - 1])
+		nlen--;
+	if (pw && plen && !pw[plen - 1])
+		plen--;
 	if (name && nlen && nlen < CONF_USER_MAX && !memchr(name, 0, nlen))
 		u = conf_user_find(e->conf, (const char *)name, nlen);
 	if (!e->conf->nusers || !pw)
@@ -166,12 +171,15 @@ bool xauth_input(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 				sa->conn_id, sin_str(&sa->peer, a));
 		return true;
 	}
-	/* on our message's chain (an ACK may come with a fresh IV too) */
-	if (p2_accept(e, sa, m, xa->iv, iv, &IKE_P2_H1, false, plain, sizeof(plain),
-		      "XAUTH answer") &&
-	    (!xa->set_sent || p2_accept(e, sa, m, NULL, iv, &IKE_P2_H1, false, plain,
-					sizeof(plain), "XAUTH answer")))
+	/* on our message's chain; an ACK may come with a new exchange's IV too */
+	if (xa->set_sent && !ike_p2_open(&sa->keys, NULL, xa->iv, iv, &IKE_P2_H1, m, plain,
+					 sizeof(plain))) {
+		sa_heard(e, sa);
+		natt_follow(e, sa);
+	} else if (p2_accept(e, sa, m, xa->set_sent ? NULL : xa->iv, iv, &IKE_P2_H1, false,
+			     plain, sizeof(plain), "XAUTH answer")) {
 		return true;
+	}
 	pl = isakmp_find(m, ISAKMP_NP_ATTR, &i);
 	if (!pl || isakmp_decode_modecfg(pl, &mc) || mc.ident != xa->ident ||
 	    mc.type != (xa->set_sent ? MODECFG_ACK : MODECFG_REPLY)) {
