@@ -489,6 +489,36 @@ static void test_am_behind_nat(void **state)
 	eh_free(h);
 }
 
+/* Mode-Config pushed after AM3 (the document's 'initiate'): the SET verifies, the ACK is taken. */
+static void test_am_push(void **state)
+{
+	struct ike_init_conf c = am_client("groupb", "bkey-456");
+	struct eh *h = eh_new(AM_CONF "crypto map intmap client configuration address initiate\n",
+			      &c);
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+	unsigned int i;
+	int len;
+
+	(void)state;
+	assert_int_equal(am12(h, &h->ini, EH_CLIENT, NULL), 0);
+	d = eh_ask(h, b, ike_init_am3(&h->ini, b, sizeof(b)));	/* the SET */
+	assert_non_null(d);
+	len = ike_init_set(&h->ini, d->buf, d->len, b, sizeof(b));
+	assert_true(len > 0);
+	assert_int_equal(ntohl(h->ini.addr) & 0xffffff00, 0x0a020600);	/* bpool */
+	assert_null(eh_ask(h, b, len));
+	d = eh_ask(h, b, ike_init_qm1(&h->ini, 0, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(ike_init_qm2(&h->ini, d->buf, d->len), 0);
+	eh_send(h, b, (size_t)ike_init_qm3(&h->ini, b, sizeof(b)));
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	for (i = 0; i < 4; i++)
+		eh_advance(h, 8);
+	assert_int_equal(eh_pending(h), 0);		/* acknowledged: no SET again */
+	eh_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_am_no_proposal),
 		cmocka_unit_test(test_am_caps),
 		cmocka_unit_test(test_am_behind_nat),
+		cmocka_unit_test(test_am_push),
 	};
 
 	return cmocka_run_group_tests_name("ike_am", tests, NULL, NULL);

@@ -135,6 +135,30 @@ static void test_xauth_aggressive_mode(void **state)
 	eh_free(h);
 }
 
+/* XAUTH, then Mode-Config pushed (the document's 'initiate'): the SET comes after the ACK. */
+static void test_xauth_then_push(void **state)
+{
+	struct ike_init_conf c = xclient("alice", "Wonderland9");
+	struct eh *h = eh_new(XAUTH_CONF "crypto map intmap client configuration address "
+			      "initiate\n", &c);
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+	int len;
+
+	(void)state;
+	d = main_mode(h);			/* XAUTH's REQUEST, no SET yet */
+	assert_null(eh_recv(h));
+	d = answer(h, d);			/* SET(STATUS 1) */
+	d = answer(h, d);			/* ACK: now Mode-Config's SET */
+	assert_non_null(d);
+	assert_int_equal(h->ini.xauth_status, 1);
+	len = ike_init_set(&h->ini, d->buf, d->len, b, sizeof(b));
+	assert_true(len > 0);
+	assert_true(h->ini.addr != 0);
+	assert_null(eh_ask(h, b, len));
+	eh_free(h);
+}
+
 /* Wrong three times (a wrong password, an unknown user, alike): SET 0, DELETE, nothing in. */
 static void test_xauth_three_wrong(void **state)
 {
@@ -223,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xauth_main_mode),
 		cmocka_unit_test(test_xauth_aggressive_mode),
+		cmocka_unit_test(test_xauth_then_push),
 		cmocka_unit_test(test_xauth_three_wrong),
 		cmocka_unit_test(test_xauth_timeout),
 		cmocka_unit_test(test_xauth_required),
