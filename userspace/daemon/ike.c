@@ -293,6 +293,7 @@ struct ike_sa *sa_from_half(struct ike_engine *e, struct ike_half *h)
 	sa->attrs = h->attrs;
 	sa->lifetime = h->lifetime;
 	sa->dpd_peer = h->dpd_peer;
+	sa->xauth_done = h->no_xauth;
 	sa->natt = h->natt;
 	sa->created = h->created;
 	sa->state = SA_MM4_SENT;

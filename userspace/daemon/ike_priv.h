@@ -75,6 +75,7 @@ struct ike_half {
 	struct ike_p1_attrs attrs;
 	uint32_t lifetime;
 	bool dpd_peer;
+	bool no_xauth;			/* its key says no-xauth: not asked for XAUTH */
 	uint8_t natt;			/* enum natt_kind */
 	uint8_t in_digest[DIGEST_LEN];	/* MM1 (AM1), to spot retransmissions */
 	struct am *am;			/* Aggressive Mode: its working state; NULL for Main Mode */
@@ -222,7 +223,8 @@ struct ike_sa {
 	uint64_t dpd_next;
 	struct modecfg_sa mc;		/* Mode-Config: lease, our SET */
 	struct xauth *xa;		/* XAUTH in progress (heap) */
-	bool xauth_done;		/* the client authenticated as a local user */
+	bool xauth_done;		/* the client authenticated as a local user (or need not:
+					 * its key says no-xauth) */
 };
 
 /* The limits in force: the configuration's, or ike.h's defaults. */

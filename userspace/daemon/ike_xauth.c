@@ -95,7 +95,7 @@ void xauth_or_modecfg(struct ike_engine *e, struct ike_sa *sa)
 {
 	char a[INET_ADDRSTRLEN];
 
-	if (!e->conf->xauth) {
+	if (!e->conf->xauth || sa->xauth_done) {	/* no XAUTH, or a no-xauth key's peer */
 		if (e->conf->modecfg & CONF_MODECFG_INITIATE)
 			mc_push(e, sa);
 		return;

@@ -242,6 +242,21 @@ static void test_xauth_required(void **state)
 	eh_free(h);
 }
 
+/* A key with no-xauth: its peer comes in with plain pre-shared keys and is not asked. */
+static void test_xauth_no_xauth_key(void **state)
+{
+	struct ike_init_conf c = eh_client_default();
+	struct eh *h;
+
+	(void)state;
+	c.psk = IKE_CHUNK("site2site", 9);
+	h = eh_new(XAUTH_CONF "crypto isakmp key site2site address 198.51.100.10 no-xauth\n", &c);
+	eh_connect(h);				/* Main Mode, REQUEST/REPLY, Quick Mode */
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	assert_int_equal(h->ini.xauth_requests, 0);
+	eh_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_xauth_three_wrong),
 		cmocka_unit_test(test_xauth_timeout),
 		cmocka_unit_test(test_xauth_required),
+		cmocka_unit_test(test_xauth_no_xauth_key),
 	};
 
 	return cmocka_run_group_tests_name("ike_xauth", tests, NULL, NULL);
