@@ -936,15 +936,19 @@ int ike_init_info(struct ike_init *in, const uint8_t *msg, size_t len, struct is
 
 int ike_init_start(struct ike_init *in, uint8_t *buf, size_t cap)
 {
-	int len = ike_init_mm1(in, buf, cap);
+	int len = in->conf.aggressive ? ike_init_am1(in, buf, cap) : ike_init_mm1(in, buf, cap);
 
-	in->step = len > 0 ? IKE_INIT_MM2 : IKE_INIT_FAILED;
+	in->step = len <= 0 ? IKE_INIT_FAILED : in->conf.aggressive ? IKE_INIT_AM2 : IKE_INIT_MM2;
 	return len;
 }
 
-/* After MM6 or the REPLY: what comes next, and the step that waits for its answer. */
+/* After phase 1, XAUTH or the REPLY: what comes next, and the step that waits for its answer. */
 static int after_p1(struct ike_init *in, uint8_t *buf, size_t cap, bool reply_done)
 {
+	if (in->conf.xauth_user && in->xauth_status != 1) {
+		in->step = IKE_INIT_XAUTH;	/* the gateway asks */
+		return 0;
+	}
 	if (in->conf.modecfg && !reply_done) {
 		in->step = IKE_INIT_REPLY;
 		return ike_init_request(in, buf, cap);
@@ -971,6 +975,17 @@ int ike_init_input(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t 
 		}
 		return 0;
 	}
+	/* XAUTH's REQUEST and SET, until its status */
+	if (in->established && m.hdr.exch == ISAKMP_EXCH_TRANSACTION && in->conf.xauth_user &&
+	    in->xauth_status != 1) {
+		ret = ike_init_xauth(in, msg, len, buf, cap);
+		if (ret > 0 && in->xauth_status == 0) {
+			in->step = IKE_INIT_FAILED;	/* refused: the ACK still goes out */
+		} else if (ret > 0 && in->xauth_status == 1) {
+			in->next_now = true;
+		}
+		return ret >= ISAKMP_HDR_LEN ? ret : 0;
+	}
 	/* a SET may come whenever phase 1 is done; one that does not verify is dropped */
 	if (in->established && m.hdr.exch == ISAKMP_EXCH_TRANSACTION &&
 	    (!in->cfg_msgid || m.hdr.msgid != in->cfg_msgid)) {
@@ -996,6 +1011,16 @@ int ike_init_input(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t 
 		ret = ike_init_mm6(in, msg, len);
 		if (!ret)
 			ret = after_p1(in, buf, cap, false);
+		if (!ret)
+			return 0;		/* XAUTH: the gateway speaks next */
+		break;
+	case IKE_INIT_AM2:
+		ret = ike_init_am2(in, msg, len);
+		if (!ret) {
+			ret = ike_init_am3(in, buf, cap);
+			in->step = IKE_INIT_MM6;	/* phase 1 done: what follows MM6 */
+			in->next_now = ret > 0;
+		}
 		break;
 	case IKE_INIT_REPLY:
 		ret = ike_init_reply(in, msg, len);
@@ -1021,6 +1046,19 @@ failed:
 	return ret < 0 ? ret : ISAKMP_E_INVAL;
 }
 
+int ike_init_next(struct ike_init *in, uint8_t *buf, size_t cap)
+{
+	int len;
+
+	if (!in->next_now)
+		return 0;
+	in->next_now = false;
+	len = after_p1(in, buf, cap, false);
+	if (len < 0)
+		in->step = IKE_INIT_FAILED;
+	return len;
+}
+
 int ike_init_run(struct ike_init *in, ike_init_io_fn io, void *arg)
 {
 	uint8_t out[IKE_INIT_MSG_MAX], msg[IKE_INIT_MSG_MAX];
@@ -1030,11 +1068,20 @@ int ike_init_run(struct ike_init *in, ike_init_io_fn io, void *arg)
 		n = io(arg, out, (size_t)len, msg, sizeof(msg));
 		if (in->step == IKE_INIT_DONE)
 			return 0;
+		if (in->step == IKE_INIT_FAILED)
+			return fail(in, ISAKMP_E_INVAL, in->why ? in->why : "refused");
+		len = n > 0 ? ike_init_input(in, msg, (size_t)n, out, sizeof(out)) : 0;
+		if (len)
+			continue;
+		/* AM3 or XAUTH's ACK needs no answer: the next message goes at once */
+		if (in->next_now) {
+			len = ike_init_next(in, out, sizeof(out));
+			continue;
+		}
 		if (n <= 0) {
 			in->step = IKE_INIT_FAILED;
 			return fail(in, ISAKMP_E_INVAL, "no answer");
 		}
-		len = ike_init_input(in, msg, (size_t)n, out, sizeof(out));
 	}
 	return len;
 }

@@ -59,6 +59,7 @@ struct ike_init_conf {
 	const void *id;
 	size_t id_len;			/* at most IKE_INIT_ID_MAX */
 	bool initial_contact;		/* N(INITIAL-CONTACT) in MM5 (AM3) */
+	bool aggressive;		/* ike_init_start(): Aggressive Mode, not Main Mode */
 	bool am3_plain;			/* Aggressive Mode: AM3 in clear (RFC 2409's HDR, HASH_I) */
 	bool am2_unverified;		/* tests: take an AM2 whose HASH_R does not verify (a
 					 * wrong key), to send the gateway an AM3 anyway */
@@ -95,7 +96,9 @@ struct ike_init_conf {
 enum ike_init_step {
 	IKE_INIT_MM2,
 	IKE_INIT_MM4,
+	IKE_INIT_AM2,		/* Aggressive Mode (conf.aggressive) instead of MM2 to MM6 */
 	IKE_INIT_MM6,
+	IKE_INIT_XAUTH,		/* phase 1 done: the gateway's XAUTH (conf.xauth_user) */
 	IKE_INIT_REPLY,
 	IKE_INIT_QM2,
 	IKE_INIT_DONE,		/* QM3 sent */
@@ -130,6 +133,9 @@ struct ike_init {
 	/* XAUTH: REQUESTs answered, the SET's status (-1: none yet) */
 	unsigned int xauth_requests;
 	int xauth_status;
+	/* the message just built needs no answer (AM3, the ACK of XAUTH's status): the next
+	 * one is to be sent at once, ike_init_next() builds it */
+	bool next_now;
 	/* Quick Mode */
 	uint32_t qm_msgid;
 	uint8_t qm_iv[IKE_MAX_BLOCK];
@@ -165,7 +171,7 @@ int ike_init_mm6(struct ike_init *in, const uint8_t *msg, size_t len);
  * and nonce; AM2 is taken when HASH_R verifies (the keys derived, NAT-D
  * read); AM3 (HASH_I [, NAT-D, NAT-D] [, INITIAL-CONTACT], encrypted unless
  * conf->am3_plain) ends phase 1: Mode-Config and Quick Mode follow as after
- * MM6. ike_init_start()/ike_init_input() do Main Mode only.
+ * MM6. ike_init_start()/ike_init_input() do it with conf->aggressive.
  */
 int ike_init_am1(struct ike_init *in, uint8_t *buf, size_t cap);
 int ike_init_am2(struct ike_init *in, const uint8_t *msg, size_t len);
@@ -221,6 +227,8 @@ int ike_init_info(struct ike_init *in, const uint8_t *msg, size_t len, struct is
 int ike_init_start(struct ike_init *in, uint8_t *buf, size_t cap);
 int ike_init_input(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *buf,
 		   size_t cap);
+/* With in->next_now: the message that follows without an answer (0: none). */
+int ike_init_next(struct ike_init *in, uint8_t *buf, size_t cap);
 
 /*
  * Send len bytes of buf to the gateway (none when len is 0), then put its

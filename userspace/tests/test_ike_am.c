@@ -519,6 +519,25 @@ static void test_am_push(void **state)
 	eh_free(h);
 }
 
+/* The initiator's own run (ike_init_start/input/next) in Aggressive Mode, pulled and pushed. */
+static void test_am_run(void **state)
+{
+	struct ike_init_conf c = am_client("groupa", "akey-123");
+	struct eh *h;
+
+	(void)state;
+	c.aggressive = true;
+	h = eh_new(AM_CONF, &c);
+	eh_connect(h);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	assert_int_equal(ntohl(h->ini.addr) & 0xffffff00, 0x0a020500);
+	eh_free(h);
+	h = eh_new(AM_CONF "crypto map intmap client configuration address initiate\n", &c);
+	eh_connect(h);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	eh_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_am_caps),
 		cmocka_unit_test(test_am_behind_nat),
 		cmocka_unit_test(test_am_push),
+		cmocka_unit_test(test_am_run),
 	};
 
 	return cmocka_run_group_tests_name("ike_am", tests, NULL, NULL);

@@ -257,6 +257,36 @@ static void test_xauth_no_xauth_key(void **state)
 	eh_free(h);
 }
 
+/* The initiator's own run with XAUTH, Main and Aggressive Mode, pulled and pushed. */
+static void test_xauth_run(void **state)
+{
+	struct ike_init_conf c = xclient("alice", "Wonderland9");
+	struct eh *h;
+
+	(void)state;
+	h = eh_new(XAUTH_CONF, &c);
+	eh_connect(h);
+	assert_int_equal(h->ini.xauth_status, 1);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	eh_free(h);
+	c.aggressive = true;
+	c.id = "groupa";
+	c.id_len = 6;
+	c.psk = IKE_CHUNK("akey-123", 8);
+	h = eh_new(XAUTH_CONF "crypto map intmap client configuration address initiate\n", &c);
+	eh_connect(h);
+	assert_int_equal(h->ini.xauth_status, 1);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	eh_free(h);
+	/* a wrong password: the run fails, nothing installed */
+	c.xauth_pass = "nope";
+	h = eh_new(XAUTH_CONF, &c);
+	assert_true(ike_init_run(&h->ini, eh_io, h) < 0);
+	assert_int_equal(h->ini.xauth_status, 0);
+	assert_int_equal(kernel_fake_nsas(h->k), 0);
+	eh_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_xauth_timeout),
 		cmocka_unit_test(test_xauth_required),
 		cmocka_unit_test(test_xauth_no_xauth_key),
+		cmocka_unit_test(test_xauth_run),
 	};
 
 	return cmocka_run_group_tests_name("ike_xauth", tests, NULL, NULL);
