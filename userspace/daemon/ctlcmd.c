@@ -31,6 +31,10 @@ static void put_sa(void *arg, const struct ike_sa_info *i)
 	ctlrec_u64(f, "group", i->group);
 	ctlrec_u64(f, "ipsec_sa_pairs", i->ipsec_sa_pairs);
 	ctlrec_str(f, "nat", i->nat);
+	if (i->cfg_group)
+		ctlrec_str(f, "cfg_group", i->cfg_group);
+	if (i->user)
+		ctlrec_str(f, "user", i->user);
 	if (i->lease) {
 		struct in_addr l = { htonl(i->lease) };
 

@@ -736,6 +736,8 @@ void ike_list(struct ike_engine *e, uint64_t now,
 			.enc = sa->attrs.enc, .keybits = sa->attrs.keylen, .hash = sa->attrs.hash,
 			.group = sa->attrs.group, .ipsec_sa_pairs = sa->nchildren,
 			.lease = sa->mc.lease, .nat = natt_state(sa),
+			.cfg_group = sa->grp ? sa->grp->name : NULL,
+			.user = sa->xauth_user[0] ? sa->xauth_user : NULL,
 		};
 
 		cb(arg, &i);

@@ -54,6 +54,8 @@ struct ike_sa_info {
 	unsigned int ipsec_sa_pairs;
 	uint32_t lease;			/* host order, 0: none */
 	const char *nat;		/* NAT-T: off, none, peer, local, both, forced */
+	const char *cfg_group;		/* the client configuration group, NULL: none */
+	const char *user;		/* the XAUTH user, NULL: none */
 };
 
 /* Every ISAKMP SA past its first exchange, newest first. */

@@ -225,6 +225,7 @@ struct ike_sa {
 	struct xauth *xa;		/* XAUTH in progress (heap) */
 	bool xauth_done;		/* the client authenticated as a local user (or need not:
 					 * its key says no-xauth) */
+	char xauth_user[CONF_USER_MAX];	/* who, for 'ike show'; "" none */
 };
 
 /* The limits in force: the configuration's, or ike.h's defaults. */

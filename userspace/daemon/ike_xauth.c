@@ -198,6 +198,7 @@ bool xauth_input(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 		log_msg(LOG_INFO, "ISAKMP (%u): XAUTH: %s is user %s", sa->conn_id,
 			sin_str(&sa->peer, a), xa->user);
 		sa->xauth_done = true;
+		memcpy(sa->xauth_user, xa->user, sizeof(sa->xauth_user));
 		xauth_free(sa);
 		if (e->conf->modecfg & CONF_MODECFG_INITIATE)
 			mc_push(e, sa);

@@ -168,6 +168,8 @@ static void test_am_tunnel(void **state)
 	assert_int_equal(stats(h).key_exch, 0);
 	assert_int_equal(stats(h).half_open, 0);
 	assert_non_null(strstr(eh_show(h), "QM_IDLE"));
+	assert_non_null(strstr(eh_show(h), "cfg_group=groupa"));
+	assert_null(strstr(eh_show(h), "user="));		/* no XAUTH */
 	eh_free(h);
 }
 

@@ -107,6 +107,7 @@ static void test_xauth_main_mode(void **state)
 	assert_int_equal(h->ini.xauth_status, 1);
 	assert_int_equal(h->ini.xauth_requests, 1);
 	modecfg_and_qm(h);
+	assert_non_null(strstr(eh_show(h), "user=alice"));
 	eh_free(h);
 }
 
@@ -132,6 +133,8 @@ static void test_xauth_aggressive_mode(void **state)
 	assert_int_equal(h->ini.xauth_status, 1);
 	modecfg_and_qm(h);
 	assert_int_equal(ntohl(h->ini.addr) & 0xffffff00, 0x0a020500);
+	assert_non_null(strstr(eh_show(h), "user=bob"));
+	assert_non_null(strstr(eh_show(h), "cfg_group=groupa"));
 	eh_free(h);
 }
 
