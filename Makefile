@@ -19,7 +19,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -D_GNU_SOURCE \
 	  -DESPGW_VERSION='"$(ESPGW_VERSION)"' -Iuapi -Iuserspace/lib -Iuserspace/ike -Iuserspace/daemon \
 	  $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
-LDLIBS_NL := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null) -lssl -lcrypto
+LDLIBS_NL := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null) -lssl -lcrypto -lcrypt
 
 LIB_SRC := $(sort $(wildcard userspace/lib/*.c userspace/ike/*.c) \
 	     $(filter-out userspace/daemon/main.c,$(wildcard userspace/daemon/*.c)))

@@ -186,6 +186,7 @@ static const struct {
 	{ "sa-per-identity", offsetof(struct conf_limits, sa_per_id), 1000000 },
 	{ "sa", offsetof(struct conf_limits, sa), 1000000 },
 	{ "ipsec-sa-per-isakmp-sa", offsetof(struct conf_limits, child), 1024 },
+	{ "aggressive-mode", offsetof(struct conf_limits, aggressive), 100000 },
 };
 
 static int set_limit(struct st *s, const char *name, const char *val, const char *what)
@@ -232,6 +233,10 @@ static const struct conf_cmd top_cmds[] = {
 	{ .w = { "crypto", "isakmp", "keepalive" }, .fn = cf_isakmp_keepalive },
 	{ .w = { "crypto", "isakmp", "nat", "keepalive" }, .fn = cf_nat_keepalive, .min = 5,
 	  .max = 5, .hint = 3, .usage = "crypto isakmp nat keepalive SECONDS" },
+	{ .w = { "crypto", "isakmp", "aggressive-mode", "disable" }, .fn = cf_aggressive_off,
+	  .min = 4, .max = 4, .hint = 3, .usage = "crypto isakmp aggressive-mode disable" },
+	{ .w = { "crypto", "isakmp", "xauth", "timeout" }, .fn = cf_xauth_timeout, .min = 5,
+	  .max = 5, .hint = 3, .usage = "crypto isakmp xauth timeout SECONDS" },
 	{ .w = { "crypto", "ipsec", "nat-transparency", "udp-encapsulation" }, .fn = cf_natt_on,
 	  .min = 4, .max = 4, .hint = 3, .usage = "crypto ipsec nat-transparency udp-encapsulation" },
 	{ .w = { "no", "crypto", "ipsec", "nat-transparency", "udp-encapsulation" },
@@ -260,6 +265,9 @@ static const struct conf_cmd top_cmds[] = {
 	  .usage = "espgw limit WHAT N" },
 	{ .w = { "espgw", "nat-transparency", "force" }, .fn = cf_natt_force, .min = 3, .max = 3,
 	  .listed = true, .usage = "espgw nat-transparency force" },
+	{ .w = { "username" }, .fn = cf_username },
+	{ .w = { "aaa", "authentication", "login" }, .fn = cf_aaa_login, .lead = 3,
+	  .usage = "aaa authentication login LIST local" },
 	{ .w = { "crypto", "call", "admission", "limit", "ike" }, .fn = call_admission,
 	  .min = 7, .max = 7, .hint = 2,
 	  .usage = "crypto call admission limit ike sa|in-negotiation-sa N" },
@@ -422,8 +430,11 @@ static void finish(struct st *s)
 
 	if (!s->npol)
 		cf_lerr(s, 0, "no crypto isakmp policy");
-	if (!c->npsks)
-		cf_lerr(s, 0, "no key: 'crypto isakmp key SECRET address A.B.C.D [MASK]'");
+	for (i = 0; i < c->ngroups && !c->groups[i].key; i++)
+		;
+	if (!c->npsks && i == c->ngroups)
+		cf_lerr(s, 0, "no key: 'crypto isakmp key SECRET address A.B.C.D [MASK]' (or a "
+			"client configuration group's 'key SECRET', for Aggressive Mode)");
 	if (!c->ntsets)
 		cf_lerr(s, 0, "no transform set: 'crypto ipsec transform-set NAME ESP-ENC "
 			"[ESP-AUTH]'");
@@ -435,6 +446,7 @@ static void finish(struct st *s)
 				s->pool_ref);
 	}
 	resolve_groups(s);
+	cf_resolve_xauth(s);
 	if (c->modecfg && !s->pool_ref_line && !conf_group_for(c, 0, NULL, 0))
 		cf_lerr(s, s->modecfg_line, "client configuration address needs 'crypto isakmp "
 			"client configuration address-pool local NAME' (or a client configuration "
@@ -543,6 +555,7 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 	c->isakmp_pool = -1;
 	c->lease_grace = CONF_GRACE_DEFAULT;
 	c->natt_keepalive = CONF_NATT_KEEPALIVE_DEFAULT;
+	c->xauth_timeout = CONF_XAUTH_TIMEOUT_DEFAULT;
 	if (err && errlen)
 		err[0] = 0;
 	s = calloc(1, sizeof(*s));
@@ -612,6 +625,20 @@ out:
 	return rc;
 }
 
+/* What secrets the file holds (it must not be readable by others), NULL when none. */
+static const char *conf_secrets(const struct conf *c)
+{
+	bool keys = c->npsks > 0;
+	size_t i;
+
+	for (i = 0; i < c->ngroups; i++)
+		if (c->groups[i].key)
+			keys = true;
+	if (keys && c->nusers)
+		return "pre-shared keys and password hashes";
+	return keys ? "pre-shared keys" : c->nusers ? "password hashes" : NULL;
+}
+
 /* A conf_load() error, "path:0: what", returning -1. */
 static int __attribute__((format(printf, 4, 5))) load_err(const char *path, char *err,
 							   size_t errlen, const char *fmt, ...)
@@ -671,10 +698,10 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	rc = conf_parse(path, text, c, err, errlen);
 	explicit_bzero(text, n);
 	free(text);
-	if (rc || !(st.st_mode & S_IROTH) || !c->npsks)
+	if (rc || !(st.st_mode & S_IROTH) || !conf_secrets(c))
 		return rc;
-	if (asprintf(&msg, "%s is readable by other users and holds pre-shared keys: chmod 600 "
-		     "%s", path, path) < 0)
+	if (asprintf(&msg, "%s is readable by other users and holds %s: chmod 600 %s", path,
+		     conf_secrets(c), path) < 0)
 		msg = NULL;
 	rc = msg ? add_warnings(c, msg, strlen(msg) + 1) : -1;
 	free(msg);
@@ -697,6 +724,19 @@ void conf_free(struct conf *c)
 			free(c->psks[i].key);
 		}
 	}
+	for (i = 0; i < c->ngroups && i < CONF_MAX_GROUPS; i++) {
+		if (c->groups[i].key) {
+			explicit_bzero(c->groups[i].key, c->groups[i].keylen);
+			free(c->groups[i].key);
+		}
+	}
+	for (i = 0; i < c->nusers; i++) {
+		if (c->users[i].hash) {
+			explicit_bzero(c->users[i].hash, strlen(c->users[i].hash));
+			free(c->users[i].hash);
+		}
+	}
+	free(c->users);
 	free(c->warnings);
 	explicit_bzero(c, sizeof(*c));
 	c->isakmp_pool = -1;
@@ -718,6 +758,14 @@ const struct conf_psk *conf_psk_lookup(const struct conf *c, uint32_t peer)
 	return best;
 }
 
+/* ID_FQDN 2, ID_USER_FQDN 3, ID_KEY_ID 11 (RFC 2407 4.6.2.1): a name, the group's */
+static bool group_named(const struct conf_group *g, uint8_t id_type, const uint8_t *id,
+			size_t len)
+{
+	return (id_type == 2 || id_type == 3 || id_type == 11) && strlen(g->name) == len &&
+	       !memcmp(g->name, id, len);
+}
+
 const struct conf_group *conf_group_for(const struct conf *c, uint8_t id_type,
 					const uint8_t *id, size_t len)
 {
@@ -727,14 +775,35 @@ const struct conf_group *conf_group_for(const struct conf *c, uint8_t id_type,
 	for (i = 0; i < c->ngroups; i++) {
 		const struct conf_group *g = &c->groups[i];
 
-		/* ID_FQDN 2, ID_USER_FQDN 3, ID_KEY_ID 11 (RFC 2407 4.6.2.1) */
-		if ((id_type == 2 || id_type == 3 || id_type == 11) && strlen(g->name) == len &&
-		    !memcmp(g->name, id, len))
+		if (g->key)
+			continue;	/* entered with its key, in Aggressive Mode */
+		if (group_named(g, id_type, id, len))
 			return g;
 		if (!strcmp(g->name, "default"))
 			def = g;
 	}
 	return def;
+}
+
+const struct conf_group *conf_group_keyed(const struct conf *c, uint8_t id_type,
+					  const uint8_t *id, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < c->ngroups; i++)
+		if (c->groups[i].key && group_named(&c->groups[i], id_type, id, len))
+			return &c->groups[i];
+	return NULL;
+}
+
+const struct conf_user *conf_user_find(const struct conf *c, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < c->nusers; i++)
+		if (strlen(c->users[i].name) == len && !memcmp(c->users[i].name, name, len))
+			return &c->users[i];
+	return NULL;
 }
 
 const char *conf_warning(const struct conf *c, size_t *iter)
@@ -767,11 +836,12 @@ int conf_check(const char *path, FILE *out)
 	while ((w = conf_warning(c, &it)))
 		fprintf(out, "%s: warning: %s\n", path, w);
 	fprintf(out, "%s: OK: %zu isakmp %s, %zu %s, %zu transform %s, dynamic map %s %u "
-		"with %zu protected %s, %zu %s%s\n", path, c->npolicies,
+		"with %zu protected %s, %zu %s%s%s%s\n", path, c->npolicies,
 		c->npolicies == 1 ? "policy" : "policies", c->npsks, c->npsks == 1 ? "key" : "keys",
 		c->ntsets, c->ntsets == 1 ? "set" : "sets", c->dynmap.name, c->dynmap.seq,
 		c->dynmap.nnets, c->dynmap.nnets == 1 ? "network" : "networks", c->npools,
-		c->npools == 1 ? "pool" : "pools", c->legacy ? ", legacy on" : "");
+		c->npools == 1 ? "pool" : "pools", c->legacy ? ", legacy on" : "",
+		c->xauth ? ", XAUTH" : "", c->aggressive_off ? ", Aggressive Mode off" : "");
 	conf_free(c);
 	free(c);
 	return 0;

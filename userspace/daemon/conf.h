@@ -29,6 +29,8 @@
 #define CONF_BANNER_MAX	512
 #define CONF_GRACE_DEFAULT 60	/* seconds a released lease waits for its client */
 #define CONF_NATT_KEEPALIVE_DEFAULT 20	/* seconds between NAT keepalives */
+#define CONF_USER_MAX	64	/* bytes of a user name, NUL included */
+#define CONF_XAUTH_TIMEOUT_DEFAULT 60	/* seconds a client has to answer XAUTH */
 
 /* An IPv4 prefix, host byte order, addr already masked. */
 struct conf_net {
@@ -41,6 +43,7 @@ struct conf_psk {
 	struct conf_net peer;
 	char *key;		/* NUL-terminated, heap; wiped by conf_free() */
 	size_t keylen;
+	bool no_xauth;		/* "... no-xauth": its peers are not asked for XAUTH */
 	int line;
 };
 
@@ -72,12 +75,17 @@ struct conf_dynmap {
 
 /*
  * "crypto isakmp client configuration group NAME": what Mode-Config gives
- * the clients of a group besides the address. A client belongs to the group
- * whose name is its phase-1 identity (ID_KEY_ID, ID_FQDN or ID_USER_FQDN),
- * else to the group named "default" when there is one.
+ * the clients of a group besides the address. A group with a "key" is
+ * entered in Aggressive Mode only, by a client whose phase-1 identity
+ * (ID_KEY_ID, ID_FQDN or ID_USER_FQDN) is the group's name and that proves
+ * the key. A group without one is what a Main Mode client (wildcard key by
+ * address) gets whose identity names it, else the group "default" when
+ * there is one.
  */
 struct conf_group {
 	char name[CONF_NAME_MAX];
+	char *key;				/* "key SECRET": heap, wiped by conf_free(); NULL none */
+	size_t keylen;
 	uint32_t dns[CONF_MAX_SERVERS], wins[CONF_MAX_SERVERS];	/* host order */
 	size_t ndns, nwins;
 	char domain[CONF_DOMAIN_MAX];		/* "domain NAME", "" none */
@@ -86,6 +94,16 @@ struct conf_group {
 	struct conf_net split[CONF_MAX_NETS];
 	size_t nsplit;
 	int pool;				/* "pool NAME" -> index; -1: the isakmp pool */
+	int line;
+};
+
+/*
+ * "username NAME secret HASH" (a crypt(3) hash: yescrypt, SHA-512...; a
+ * clear secret is hashed as the file is read): a local user for XAUTH.
+ */
+struct conf_user {
+	char name[CONF_USER_MAX];
+	char *hash;		/* heap, wiped by conf_free() */
 	int line;
 };
 
@@ -112,6 +130,7 @@ struct conf_limits {
 	unsigned int sa_per_id;		/* sa-per-identity */
 	unsigned int sa;		/* sa */
 	unsigned int child;		/* ipsec-sa-per-isakmp-sa */
+	unsigned int aggressive;	/* aggressive-mode */
 };
 
 /* NAT traversal (RFC 3947): "crypto ipsec nat-transparency udp-encapsulation" */
@@ -155,6 +174,18 @@ struct conf {
 	enum conf_natt natt;
 	/* "crypto isakmp nat keepalive SECONDS": to clients behind a NAT (default 20) */
 	unsigned int natt_keepalive;
+	/* "crypto isakmp aggressive-mode disable" */
+	bool aggressive_off;
+	/*
+	 * XAUTH: "crypto map M client authentication list L" with "aaa
+	 * authentication login L local": clients are asked for a user name and
+	 * password after phase 1, checked against the "username" lines; they must
+	 * propose XAUTHInitPreShared (65001), not plain pre-shared keys
+	 */
+	bool xauth;
+	unsigned int xauth_timeout;	/* "crypto isakmp xauth timeout SECONDS" */
+	struct conf_user *users;	/* heap */
+	size_t nusers;
 	/* what conf_warning() returns: NUL-separated messages, heap, freed by conf_free() */
 	char *warnings;
 	size_t warnings_len;
@@ -177,11 +208,17 @@ void conf_free(struct conf *c);
 /* The most specific key for a peer (host order), NULL when none covers it. */
 const struct conf_psk *conf_psk_lookup(const struct conf *c, uint32_t peer);
 /*
- * The group of a client with phase-1 identity (type, data, len): the one
- * named so for ID_KEY_ID/ID_FQDN/ID_USER_FQDN, else "default", else NULL.
+ * The group of a Main Mode client with phase-1 identity (type, data, len):
+ * the one named so for ID_KEY_ID/ID_FQDN/ID_USER_FQDN, else "default", else
+ * NULL; never a group with a key (that is entered with its key only).
  */
 const struct conf_group *conf_group_for(const struct conf *c, uint8_t id_type,
 					const uint8_t *id, size_t len);
+/* Aggressive Mode: the group with a key whose name the identity is, else NULL. */
+const struct conf_group *conf_group_keyed(const struct conf *c, uint8_t id_type,
+					  const uint8_t *id, size_t len);
+/* The local user so named (len bytes), NULL when there is none. */
+const struct conf_user *conf_user_find(const struct conf *c, const char *name, size_t len);
 /* Warnings to log at start (legacy algorithms in use...), one per call; NULL when done. */
 const char *conf_warning(const struct conf *c, size_t *iter);
 /*

@@ -372,6 +372,24 @@ static int map_authz(struct st *s)
 	return 0;
 }
 
+/*
+ * Easy VPN's "crypto map M client authentication list L": XAUTH, against
+ * the method list L of "aaa authentication login L local" (resolved at the
+ * end, conf_user.c).
+ */
+static int map_authlist(struct st *s)
+{
+	if (crypto_map_name(s, s->tok[2], NULL))
+		return -1;
+	if (s->authlist_line)
+		return cf_perr(s, "duplicate crypto map %s client authentication list (first at "
+			       "line %d)", s->tok[2], s->authlist_line);
+	if (cf_name_copy(s, "client authentication list", s->tok[6], s->authlist))
+		return -1;
+	s->authlist_line = s->line;
+	return 0;
+}
+
 /* crypto map NAME SEQ ipsec-isakmp dynamic DYNMAP */
 static int map_entry(struct st *s)
 {
@@ -404,7 +422,9 @@ static int map_entry(struct st *s)
 /* what follows "crypto map NAME" */
 static const struct conf_cmd map_cmds[] = {
 	{ .w = { "client", "configuration", "address" }, .fn = map_client, .min = 7, .max = 7,
-	  .hint = 1, .usage = "crypto map NAME client configuration address initiate|respond" },
+	  .hint = 2, .usage = "crypto map NAME client configuration address initiate|respond" },
+	{ .w = { "client", "authentication", "list" }, .fn = map_authlist, .min = 7, .max = 7,
+	  .hint = 2, .usage = "crypto map NAME client authentication list LIST" },
 	{ .w = { "isakmp", "authorization" }, .fn = map_authz },
 	{ .w = { CMD_NUM }, .fn = map_entry },
 };

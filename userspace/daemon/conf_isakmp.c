@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * espgwd.conf: crypto isakmp. Policy blocks (their algorithms are the
- * vocabulary's, algs.h), keys, client configuration groups, keepalive and
- * the Mode-Config address pool.
+ * vocabulary's, algs.h), keys, client configuration groups and their keys,
+ * keepalive, Aggressive Mode, XAUTH's timeout and the Mode-Config address
+ * pool.
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf_priv.h"
@@ -186,6 +188,7 @@ const struct conf_block cf_policy_block = {
 int cf_isakmp_key(struct st *s)
 {
 	struct conf *c = s->c;
+	bool no_xauth = false;
 	struct conf_psk *k;
 	int i = 3, ai;
 	uint32_t a;
@@ -223,8 +226,10 @@ int cf_isakmp_key(struct st *s)
 		a &= plen_mask(plen);
 		j++;
 	}
-	if (j < (size_t)s->ntok && !strcmp(s->tok[j], "no-xauth"))
+	if (j < (size_t)s->ntok && !strcmp(s->tok[j], "no-xauth")) {
+		no_xauth = true;
 		j++;
+	}
 	if (j < (size_t)s->ntok)
 		return cf_perr(s, "crypto isakmp key: unexpected '%s'", s->tok[j]);
 	for (j = 0; j < c->npsks; j++)
@@ -240,6 +245,7 @@ int cf_isakmp_key(struct st *s)
 	k->keylen = strlen(k->key);
 	k->peer.addr = a;
 	k->peer.plen = plen;
+	k->no_xauth = no_xauth;
 	k->line = s->line;
 	c->npsks++;
 	return 0;
@@ -366,10 +372,30 @@ static int group_acl(struct st *s)
 	return group_ref(s, PGROUP(s)->acl, &PGROUP(s)->acl_line);
 }
 
+/* "key [0] SECRET": the group's pre-shared key, for Aggressive Mode */
 static int group_key(struct st *s)
 {
-	return cf_perr(s, "group key: group authentication needs Aggressive Mode, which espgwd "
-		       "does not do yet; use 'crypto isakmp key SECRET address ...'");
+	struct conf_group *g = GROUP(s);
+	struct p_group *pg = PGROUP(s);
+	const char *k = s->tok[1];
+
+	if (pg->key_line)
+		return cf_perr(s, "duplicate key (first at line %d)", pg->key_line);
+	if (s->ntok == 3) {
+		if (!strcmp(s->tok[1], "6"))
+			return cf_perr(s, "group key: encrypted keys (type 6) are not supported: "
+				       "write the key in clear");
+		if (strcmp(s->tok[1], "0"))
+			return cf_perr(s, "group key: key type '%s' is not supported (0: key in "
+				       "clear)", s->tok[1]);
+		k = s->tok[2];
+	}
+	g->key = strdup(k);
+	if (!g->key)
+		return cf_perr(s, "out of memory");
+	g->keylen = strlen(k);
+	pg->key_line = s->line;
+	return 0;
 }
 
 static void group_name(const struct st *s, char *buf, size_t len)
@@ -389,7 +415,8 @@ static const struct conf_cmd group_cmds[] = {
 	  .usage = "acl ACL" },
 	{ .w = { "banner" }, .fn = group_banner, .min = 2, .max = MAX_TOKS, .listed = true,
 	  .usage = "banner TEXT" },
-	{ .w = { "key" }, .fn = group_key },
+	{ .w = { "key" }, .fn = group_key, .min = 2, .max = 3, .listed = true,
+	  .usage = "key [0] SECRET" },
 };
 
 const struct conf_block cf_group_block = {
@@ -433,6 +460,32 @@ int cf_nat_keepalive(struct st *s)
 			       s->nat_keepalive_line);
 	s->nat_keepalive_line = s->line;
 	s->c->natt_keepalive = (unsigned int)sec;
+	return 0;
+}
+
+/* crypto isakmp aggressive-mode disable */
+int cf_aggressive_off(struct st *s)
+{
+	if (s->aggr_line)
+		return cf_perr(s, "duplicate crypto isakmp aggressive-mode disable (first at line %d)",
+			       s->aggr_line);
+	s->aggr_line = s->line;
+	s->c->aggressive_off = true;
+	return 0;
+}
+
+/* crypto isakmp xauth timeout SECONDS (IOS: 5-90) */
+int cf_xauth_timeout(struct st *s)
+{
+	uint64_t sec;
+
+	if (cf_num(s, "crypto isakmp xauth timeout", s->tok[4], 5, 90, &sec))
+		return -1;
+	if (s->xauth_timeout_line)
+		return cf_perr(s, "duplicate crypto isakmp xauth timeout (first at line %d)",
+			       s->xauth_timeout_line);
+	s->xauth_timeout_line = s->line;
+	s->c->xauth_timeout = (unsigned int)sec;
 	return 0;
 }
 

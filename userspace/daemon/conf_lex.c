@@ -403,8 +403,8 @@ static const struct ignored ignored_kinds[] = {
 	{ "service", NULL, false, true, "router housekeeping" },
 	{ "hostname", NULL, false, true, "set the host name with hostnamectl" },
 	{ "enable", NULL, false, false, "the router's own passwords, not shown" },
-	{ "username", NULL, false, false, "router logins, not shown" },
-	{ "aaa", NULL, false, true, "router authentication" },
+	{ "aaa", NULL, false, true, "router authentication; espgwd reads only 'aaa authentication "
+	  "login LIST local'" },
 	{ "cns", NULL, false, true, "Cisco network services" },
 	{ "logging", NULL, false, true, "logs go to stderr or syslog" },
 	{ "ntp", NULL, false, true, "keep time with an NTP client" },

@@ -8,6 +8,7 @@
  *   conf_isakmp.c  crypto isakmp: policies, keys, groups, keepalive, pool
  *   conf_ipsec.c   crypto ipsec, dynamic map, crypto map, interfaces
  *   conf_acl.c     access-list, ip local pool, networks
+ *   conf_user.c    username, aaa authentication login: XAUTH's local users
  * Nothing here is for the daemon: it reads struct conf (conf.h).
  */
 #ifndef _ESPGW_CONF_PRIV_H_
@@ -67,8 +68,24 @@ struct p_group {
 	int pool_line;
 	char acl[CONF_NAME_MAX];
 	int acl_line;
-	int dns_line, wins_line, domain_line, banner_line;
+	int dns_line, wins_line, domain_line, banner_line, key_line;
 };
+
+/* "aaa authentication login NAME METHOD...": a method list */
+struct p_aaa {
+	char name[CONF_NAME_MAX];
+	bool local;		/* its methods include local (or local-case) */
+	int line;
+};
+
+/* A user who cannot log in (no usable secret): an error if XAUTH is configured, else a warning */
+struct p_baduser {
+	int line;
+	char what[160];
+};
+
+#define MAX_AAA		8
+#define MAX_BADUSERS	16
 
 struct p_acl {
 	char name[CONF_NAME_MAX];
@@ -117,7 +134,16 @@ struct st {
 	int keepalive_line;
 	int nat_keepalive_line;
 	int natt_line;
+	int aggr_line;
+	int xauth_timeout_line;
 	bool authz_warned;
+	struct p_aaa aaa[MAX_AAA];
+	size_t naaa;
+	char authlist[CONF_NAME_MAX];	/* crypto map M client authentication list NAME */
+	int authlist_line;
+	struct p_baduser bad[MAX_BADUSERS];
+	size_t nbad;
+	size_t userscap;
 	int pool_first_range_line[CONF_MAX_POOLS][CONF_MAX_RANGES];
 
 	/* the crypto map: its name from the first line that names it */
@@ -191,6 +217,13 @@ int cf_natt_off(struct st *s);
 int cf_natt_force(struct st *s);
 int cf_open_group(struct st *s);
 int cf_address_pool(struct st *s);
+int cf_aggressive_off(struct st *s);
+int cf_xauth_timeout(struct st *s);
+/* conf_user.c: username, aaa authentication login */
+int cf_username(struct st *s);
+int cf_aaa_login(struct st *s);
+/* After the whole file: XAUTH's list resolved, the users nobody can log in as reported. */
+void cf_resolve_xauth(struct st *s);
 extern const struct conf_block cf_policy_block, cf_group_block;
 
 /* conf_ipsec.c */

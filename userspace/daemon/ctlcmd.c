@@ -31,6 +31,10 @@ static void put_sa(void *arg, const struct ike_sa_info *i)
 	ctlrec_u64(f, "group", i->group);
 	ctlrec_u64(f, "ipsec_sa_pairs", i->ipsec_sa_pairs);
 	ctlrec_str(f, "nat", i->nat);
+	if (i->cfg_group)
+		ctlrec_str(f, "cfg_group", i->cfg_group);
+	if (i->user)
+		ctlrec_str(f, "user", i->user);
 	if (i->lease) {
 		struct in_addr l = { htonl(i->lease) };
 
@@ -46,7 +50,8 @@ static const struct {
 	size_t off;
 } stats[] = {
 	STAT(datagrams), STAT(malformed), STAT(no_sa), STAT(mm1), STAT(mm1_peer_quota),
-	STAT(half_open_evicted), STAT(half_open_expired), STAT(mm3_refused), STAT(auth_failed),
+	STAT(half_open_evicted), STAT(half_open_expired), STAT(mm3_refused), STAT(am1),
+	STAT(am1_refused), STAT(am_disabled), STAT(auth_failed),
 	STAT(bad_hash), STAT(replays), STAT(sa_peer_limit), STAT(sa_id_limit), STAT(sa_limit),
 	STAT(child_limit), STAT(spi_in_use), STAT(half_open), STAT(key_exch), STAT(isakmp_sas),
 	STAT(ipsec_sa_pairs),

@@ -5,6 +5,8 @@
  * exchange by cookies, and handed to the file of its exchange:
  *
  *   Initiator                         Responder (us)
+ *   (Aggressive Mode: AM1 HDR, SA, KE, Ni, IDii; AM2 HDR, SA, KE, Nr, IDir,
+ *   HASH_R; AM3 HDR[*], HASH_I: ike_am.c; then as after MM6)
  *   MM1  HDR, SA                  ->                          ike_mm.c
  *                                 <-  MM2  HDR, SA (one transform), VID
  *   MM3  HDR, KE, Ni              ->
@@ -247,6 +249,7 @@ void half_free(struct ike_engine *e, struct ike_half *h)
 	e->nhalves--;
 	h->acct->halves--;
 	peer_put(e, h->acct);
+	am_free(e, h);
 	free(h);
 }
 
@@ -290,6 +293,7 @@ struct ike_sa *sa_from_half(struct ike_engine *e, struct ike_half *h)
 	sa->attrs = h->attrs;
 	sa->lifetime = h->lifetime;
 	sa->dpd_peer = h->dpd_peer;
+	sa->xauth_done = h->no_xauth;
 	sa->natt = h->natt;
 	sa->created = h->created;
 	sa->state = SA_MM4_SENT;
@@ -418,6 +422,7 @@ static void sa_free(struct ike_engine *e, struct ike_sa *sa)
 	for (i = 0; i < QM_SLOTS; i++)
 		qm_done(e, sa, sa->qm[i]);
 	mm_done(sa);
+	xauth_free(sa);
 	free(sa->reply);
 	free(sa->msgids);
 	OPENSSL_cleanse(sa, sizeof(*sa));
@@ -536,27 +541,35 @@ static bool zero_cookie(const uint8_t *c)
 	return !memcmp(c, zero, sizeof(zero));
 }
 
-/* A datagram for no ISAKMP SA past MM3: MM1 (new or again) or MM3. */
-static void input_half(struct ike_engine *e, const struct isakmp_msg *m, int ret,
-		       const uint8_t *rawd, const struct sockaddr_in *local,
-		       const struct sockaddr_in *peer)
+/* A datagram for no ISAKMP SA past MM3: MM1 or AM1 (new or again), MM3 or AM3. */
+static void input_half(struct ike_engine *e, struct isakmp_msg *m, int ret, const uint8_t *rawd,
+		       const struct sockaddr_in *local, const struct sockaddr_in *peer)
 {
+	bool am = m->hdr.exch == ISAKMP_EXCH_AGGRESSIVE;
 	char a[INET_ADDRSTRLEN];
 	struct ike_half *h;
 
+	if ((m->hdr.exch == ISAKMP_EXCH_IDPROT || am) && ret == ISAKMP_OK &&
+	    zero_cookie(m->hdr.rcookie)) {
+		h = half_find_init(e, m->hdr.icookie, peer);
+		if (!h)
+			return am ? am1(e, m, rawd, local, peer) : mm1(e, m, rawd, local, peer);
+		if (!memcmp(h->in_digest, rawd, DIGEST_LEN))	/* MM1/AM1 again: the same answer */
+			e->send(e->send_arg, &h->local, &h->peer, h->data + h->sai_len,
+				h->reply_len);
+		return;
+	}
 	if (m->hdr.exch == ISAKMP_EXCH_IDPROT && ret == ISAKMP_OK) {
-		if (zero_cookie(m->hdr.rcookie)) {
-			h = half_find_init(e, m->hdr.icookie, peer);
-			if (!h)
-				return mm1(e, m, rawd, local, peer);
-			if (!memcmp(h->in_digest, rawd, DIGEST_LEN))	/* MM1 again: MM2 again */
-				e->send(e->send_arg, &h->local, &h->peer, h->data + h->sai_len,
-					h->reply_len);
-			return;
-		}
 		h = half_find_cookies(e, m->hdr.icookie, m->hdr.rcookie);
-		if (h && same_peer(&h->peer, peer))
+		if (h && !h->am && same_peer(&h->peer, peer))
 			return mm3(e, h, m, rawd);
+	}
+	if (am) {
+		/* AM3, in clear or encrypted; with NAT-T from wherever the client floated */
+		h = half_find_cookies(e, m->hdr.icookie, m->hdr.rcookie);
+		if (h && h->am && (same_peer(&h->peer, peer) ||
+				   (h->natt && h->peer.sin_addr.s_addr == peer->sin_addr.s_addr)))
+			return am3(e, h, m, ret);
 	}
 	e->st.no_sa++;
 	log_ratelimited("%s from %s for no known ISAKMP SA", isakmp_exch_name(m->hdr.exch),
@@ -603,16 +616,26 @@ void ike_input(struct ike_engine *e, const uint8_t *buf, size_t len,
 		else if (sa->state == SA_MM4_SENT && ret == ISAKMP_ENCRYPTED)
 			mm5(e, sa, &m, rawd);
 		break;
+	case ISAKMP_EXCH_AGGRESSIVE:
+		/* AM3 again (there is no answer to give), or anything else: nothing to do */
+		log_debug(LOG_CAT_ISAKMP, "ISAKMP (%u): Aggressive Mode message from %s after "
+			  "phase 1: dropped", sa->conn_id, sin_str(peer, a));
+		break;
 	case ISAKMP_EXCH_QUICK:
-		if (sa->state == SA_ESTABLISHED)
+		if (sa->state == SA_ESTABLISHED && !xauth_pending(e, sa))
 			quick(e, sa, &m, rawd);
+		else if (sa->state == SA_ESTABLISHED)
+			log_ratelimited("ISAKMP (%u): Quick Mode from %s before XAUTH: dropped",
+					sa->conn_id, sin_str(peer, a));
 		break;
 	case ISAKMP_EXCH_INFO:
 		if (sa->state == SA_ESTABLISHED)
 			info_input(e, sa, &m);
 		break;
 	case ISAKMP_EXCH_TRANSACTION:
-		if (sa->state == SA_ESTABLISHED)
+		if (sa->state == SA_ESTABLISHED && xauth_pending(e, sa))
+			xauth_input(e, sa, &m);
+		else if (sa->state == SA_ESTABLISHED)
 			mc_input(e, sa, &m);
 		break;
 	default:
@@ -647,6 +670,10 @@ unsigned int ike_timer(struct ike_engine *e, uint64_t now)
 		}
 		if (!dpd_timer(e, sa, now, &wait))
 			continue;
+		if (xauth_timer(e, sa, now, &wait)) {
+			ike_sa_delete(e, sa, true);
+			continue;
+		}
 		natt_timer(e, sa, now, &wait);
 		mc_io(e, sa, &io);
 		if (modecfg_timer(&io) == -ETIMEDOUT) {
@@ -709,6 +736,8 @@ void ike_list(struct ike_engine *e, uint64_t now,
 			.enc = sa->attrs.enc, .keybits = sa->attrs.keylen, .hash = sa->attrs.hash,
 			.group = sa->attrs.group, .ipsec_sa_pairs = sa->nchildren,
 			.lease = sa->mc.lease, .nat = natt_state(sa),
+			.cfg_group = sa->grp ? sa->grp->name : NULL,
+			.user = sa->xauth_user[0] ? sa->xauth_user : NULL,
 		};
 
 		cb(arg, &i);
@@ -779,7 +808,15 @@ struct ike_engine *ike_engine_new(const struct conf *conf, struct kernel *k, ike
 		.sa_per_id = limit(l->sa_per_id, IKE_SA_PER_ID),
 		.sa = limit(l->sa, IKE_SA_MAX),
 		.child = limit(l->child, IKE_CHILD_MAX),
+		.aggressive = limit(l->aggressive, IKE_AM_MAX),
 	};
+	RAND_bytes(e->am_fake_key, sizeof(e->am_fake_key));
+	/* with XAUTH a client must propose XAUTHInitPreShared; plain pre-shared keys are refused */
+	for (i = 0; i < conf->npolicies && i < CONF_MAX_POLICIES; i++) {
+		e->p1pol[i] = conf->policies[i];
+		if (conf->xauth)
+			e->p1pol[i].auth = IKE_AUTH_XAUTH_INIT_PSK;
+	}
 	e->k = k;
 	e->send = send;
 	e->send_arg = send_arg;

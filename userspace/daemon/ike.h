@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The IKEv1 responder: Main Mode with pre-shared keys, Quick Mode, and
+ * The IKEv1 responder: Main Mode with pre-shared keys, Aggressive Mode with
+ * a group's key, Quick Mode, and
  * informational exchanges, for remote-access clients. Sockets, clock and
  * kernel are the caller's: the engine is fed datagrams and the time, and
  * answers through the send callback, so tests can drive it directly.
@@ -53,6 +54,8 @@ struct ike_sa_info {
 	unsigned int ipsec_sa_pairs;
 	uint32_t lease;			/* host order, 0: none */
 	const char *nat;		/* NAT-T: off, none, peer, local, both, forced */
+	const char *cfg_group;		/* the client configuration group, NULL: none */
+	const char *user;		/* the XAUTH user, NULL: none */
 };
 
 /* Every ISAKMP SA past its first exchange, newest first. */
@@ -69,6 +72,9 @@ struct ike_stats {
 	uint64_t half_open_evicted;	/* unanswered half-open pushed out by newer ones */
 	uint64_t half_open_expired;	/* half-open that never finished in time */
 	uint64_t mm3_refused;		/* MM3 dropped: too many key exchanges in progress */
+	uint64_t am1;			/* Aggressive Mode first messages answered */
+	uint64_t am1_refused;		/* AM1 dropped: too many key exchanges or AM in progress */
+	uint64_t am_disabled;		/* AM1 dropped: crypto isakmp aggressive-mode disable */
 	uint64_t auth_failed;		/* MM5 that did not authenticate */
 	uint64_t bad_hash;		/* phase-2 messages whose HASH did not verify */
 	uint64_t replays;		/* phase-2 messages with a message ID seen before */
@@ -103,6 +109,7 @@ unsigned int ike_clear(struct ike_engine *e);
 #define IKE_SA_PER_ID		64	/* ISAKMP SAs of one phase-1 identity */
 #define IKE_SA_MAX		100000	/* ISAKMP SAs in all */
 #define IKE_CHILD_MAX		16	/* IPsec SA pairs under one ISAKMP SA */
+#define IKE_AM_MAX		512	/* Aggressive Mode exchanges waiting for AM3 */
 #define IKE_HALF_OPEN_TIMEOUT	30	/* seconds to finish Main Mode */
 #define IKE_QM_RETRANSMITS	3	/* QM2 resent 2, 6 and 14 s after it was first sent */
 #define IKE_MSGIDS		128	/* message IDs remembered per ISAKMP SA, against replays */

@@ -51,7 +51,7 @@ static void mm_reply(struct ike_engine *e, struct ike_sa *sa, const uint8_t *raw
 	xmit(e, sa, buf, len);
 }
 
-static struct peer_acct *peer_find(struct ike_engine *e, uint32_t addr)
+struct peer_acct *peer_find(struct ike_engine *e, uint32_t addr)
 {
 	uint64_t h = htab_hash(&e->peers, &addr, sizeof(addr));
 	struct hnode *n;
@@ -65,7 +65,9 @@ static struct peer_acct *peer_find(struct ike_engine *e, uint32_t addr)
 void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	 const struct sockaddr_in *local, const struct sockaddr_in *peer)
 {
+	const struct ike_p1_policy *pol;
 	const struct isakmp_payload *pl;
+	const struct conf_psk *psk;
 	struct isakmp_hdr hdr = m->hdr;
 	struct peer_acct *acct;
 	struct ike_p1_choice c;
@@ -94,7 +96,10 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 		notify_plain(e, local, peer, &m->hdr, ISAKMP_N_PAYLOAD_MALFORMED);
 		return;
 	}
-	if (ike_p1_select(e->conf->policies, e->conf->npolicies, e->conf->legacy, &isa, &c)) {
+	/* with XAUTH the policies ask for XAUTHInitPreShared, but of a no-xauth key's peers */
+	psk = conf_psk_lookup(e->conf, ntohl(peer->sin_addr.s_addr));
+	pol = psk && psk->no_xauth ? e->conf->policies : e->p1pol;
+	if (ike_p1_select(pol, e->conf->npolicies, e->conf->legacy, &isa, &c)) {
 		log_ratelimited("phase 1 with %s: no proposal matches an isakmp policy",
 				sin_str(peer, a));
 		notify_plain(e, local, peer, &m->hdr, ISAKMP_N_NO_PROPOSAL_CHOSEN);
@@ -116,6 +121,9 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	vid = isakmp_vid_bytes(ISAKMP_VID_DPD, &vlen);
 	if (vid)
 		isakmp_put_data(&enc, ISAKMP_NP_VID, vid, vlen);
+	vid = e->conf->xauth ? isakmp_vid_bytes(ISAKMP_VID_XAUTH, &vlen) : NULL;
+	if (vid)		/* we do XAUTH (racoon and Cisco clients look for it) */
+		isakmp_put_data(&enc, ISAKMP_NP_VID, vid, vlen);
 	natt = natt_choose(e, m);
 	natt_put_vid(&enc, natt);
 	len = isakmp_enc_finish(&enc);
@@ -133,6 +141,7 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	h->lifetime = c.lifetime;
 	h->acct = acct;
 	h->natt = natt;
+	h->no_xauth = psk && psk->no_xauth;
 	for (i = 0; (pl = isakmp_find(m, ISAKMP_NP_VID, &i));)
 		if (isakmp_vid_classify(pl->body, pl->len) == ISAKMP_VID_DPD)
 			h->dpd_peer = true;
@@ -146,7 +155,7 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	half_add(e, h);
 	e->st.mm1++;
 	log_debug(LOG_CAT_ISAKMP, "MM1 from %s: policy %u accepted (%s %s group %u, lifetime %u)",
-		  sin_str(peer, a), e->conf->policy_prio[c.policy - e->conf->policies],
+		  sin_str(peer, a), e->conf->policy_prio[c.policy - pol],
 		  ike_alg_enc_show(c.attrs.enc, c.attrs.keylen), ike_alg_hash_show(c.attrs.hash),
 		  c.attrs.group, c.lifetime);
 	e->send(e->send_arg, local, peer, buf, (size_t)len);
@@ -377,6 +386,5 @@ void mm5(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m, const ui
 			  sa->conn_id, sa->grp->name);
 	if (sa->initial_contact)
 		initial_contact(e, sa);
-	if (e->conf->modecfg & CONF_MODECFG_INITIATE)
-		mc_push(e, sa);
+	xauth_or_modecfg(e, sa);
 }

@@ -85,7 +85,7 @@ static int natd(const struct ike_sa *sa, const struct sockaddr_in *a, uint8_t *o
 
 void natt_mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg *m)
 {
-	uint8_t us[IKE_MAX_HASH], peer[IKE_MAX_HASH];
+	uint8_t us[IKE_MAX_HASH], peer[IKE_MAX_HASH], us2[IKE_MAX_HASH], peer2[IKE_MAX_HASH];
 	size_t hl = ike_hash_len(sa->attrs.hash);
 	bool first = true, us_ok = false, peer_ok = false;
 	const struct isakmp_payload *pl;
@@ -94,7 +94,9 @@ void natt_mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg *
 
 	if (sa->natt == NATT_NONE)
 		return;
-	if (natd(sa, &sa->local, us) || natd(sa, &sa->peer, peer)) {
+	/* as the SA knows the ends, and as this message came (AM3 may come after the float) */
+	if (natd(sa, &sa->local, us) || natd(sa, &sa->peer, peer) ||
+	    natd(sa, &e->in_local, us2) || natd(sa, &e->in_peer, peer2)) {
 		sa->natt = NATT_NONE;
 		return;
 	}
@@ -102,9 +104,9 @@ void natt_mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg *
 		if (pl->len != hl)
 			continue;
 		n++;
-		if (first)
-			us_ok = !memcmp(pl->body, us, hl);	/* its view of us */
-		else if (!memcmp(pl->body, peer, hl))
+		if (first)	/* its view of us */
+			us_ok = !memcmp(pl->body, us, hl) || !memcmp(pl->body, us2, hl);
+		else if (!memcmp(pl->body, peer, hl) || !memcmp(pl->body, peer2, hl))
 			peer_ok = true;				/* one of its own */
 		first = false;
 	}
@@ -119,22 +121,30 @@ void natt_mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg *
 		  sin_str(&sa->peer, a), natt_state(sa), sa->encap ? ", ESP in UDP" : "");
 }
 
-void natt_put_natd(struct ike_engine *e, struct ike_sa *sa, struct isakmp_enc *enc)
+void natt_put_natd_for(struct ike_engine *e, uint8_t natt, unsigned int hash, const uint8_t *ci,
+		       const uint8_t *cr, const struct sockaddr_in *local,
+		       const struct sockaddr_in *peer, struct isakmp_enc *enc)
 {
 	uint8_t h[IKE_MAX_HASH];
-	size_t hl = ike_hash_len(sa->attrs.hash);
+	size_t hl = ike_hash_len(hash);
 
-	if (sa->natt == NATT_NONE)
+	if (natt == NATT_NONE)
 		return;
 	/* the remote end as we see it, then ourselves */
-	if (natd(sa, &sa->peer, h))
+	if (ike_natd_hash(hash, ci, cr, &peer->sin_addr.s_addr, 4, ntohs(peer->sin_port), h))
 		return;
-	isakmp_put_data(enc, natd_type(sa->natt), h, hl);
+	isakmp_put_data(enc, natd_type(natt), h, hl);
 	if (e->conf->natt == CONF_NATT_FORCE)
 		RAND_bytes(h, (int)hl);		/* "behind a NAT": the client floats */
-	else if (natd(sa, &sa->local, h))
+	else if (ike_natd_hash(hash, ci, cr, &local->sin_addr.s_addr, 4, ntohs(local->sin_port),
+			       h))
 		return;
-	isakmp_put_data(enc, natd_type(sa->natt), h, hl);
+	isakmp_put_data(enc, natd_type(natt), h, hl);
+}
+
+void natt_put_natd(struct ike_engine *e, struct ike_sa *sa, struct isakmp_enc *enc)
+{
+	natt_put_natd_for(e, sa->natt, sa->attrs.hash, sa->ci, sa->cr, &sa->local, &sa->peer, enc);
 }
 
 const char *natt_state(const struct ike_sa *sa)

@@ -4,6 +4,8 @@
  *
  *   ike.c        the engine: SA table, dispatch of datagrams, timers, commands
  *   ike_mm.c     Main Mode (phase 1)
+ *   ike_am.c     Aggressive Mode (phase 1 with a group's key)
+ *   ike_xauth.c  XAUTH against local users, after phase 1
  *   ike_qm.c     Quick Mode (phase 2)
  *   ike_info.c   informational exchanges: notifications, DELETE, DPD
  *   ike_child.c  the IPsec SAs against the kernel: SPIs, policies, routes
@@ -73,10 +75,33 @@ struct ike_half {
 	struct ike_p1_attrs attrs;
 	uint32_t lifetime;
 	bool dpd_peer;
+	bool no_xauth;			/* its key says no-xauth: not asked for XAUTH */
 	uint8_t natt;			/* enum natt_kind */
-	uint8_t in_digest[DIGEST_LEN];	/* MM1, to spot retransmissions */
+	uint8_t in_digest[DIGEST_LEN];	/* MM1 (AM1), to spot retransmissions */
+	struct am *am;			/* Aggressive Mode: its working state; NULL for Main Mode */
 	uint16_t sai_len, reply_len;
-	uint8_t data[];			/* SAi_b, then our MM2 */
+	uint8_t data[];			/* SAi_b, then our MM2 (AM2) */
+};
+
+/*
+ * Aggressive Mode's half-open working state (ike_am.c): AM1 answered, AM3
+ * awaited. It costs a Diffie-Hellman key pair, so it counts as a key
+ * exchange (e->key_exch) and against the Aggressive Mode cap (e->nam) until
+ * it goes, with its half.
+ */
+struct am {
+	struct ike_dh *dh;		/* our key pair */
+	uint8_t gxi[IKE_MAX_DH], gxr[IKE_MAX_DH];
+	size_t glen;
+	uint8_t ni[256];
+	uint16_t ni_len;
+	uint8_t nr[NONCE_LEN];
+	struct ike_p1_keys keys;	/* SKEYID from AM1; the rest once AM3 comes */
+	bool derived;			/* keys complete (g^xy done), iv set */
+	uint8_t iv[IKE_MAX_BLOCK];	/* phase-1 IV: hash(g^xi | g^xr) */
+	const struct conf_group *grp;	/* the group named; NULL: none with a key (never verifies) */
+	uint8_t idi_b[4 + 256];		/* IDii_b, what HASH_I covers */
+	uint16_t idi_len;
 };
 
 struct child;
@@ -197,11 +222,16 @@ struct ike_sa {
 	uint32_t dpd_seq, dpd_first;
 	uint64_t dpd_next;
 	struct modecfg_sa mc;		/* Mode-Config: lease, our SET */
+	struct xauth *xa;		/* XAUTH in progress (heap) */
+	bool xauth_done;		/* the client authenticated as a local user (or need not:
+					 * its key says no-xauth) */
+	char xauth_user[CONF_USER_MAX];	/* who, for 'ike show'; "" none */
 };
 
 /* The limits in force: the configuration's, or ike.h's defaults. */
 struct ike_limits {
 	unsigned int half_open, half_open_per_peer, key_exch, sa_per_peer, sa_per_id, sa, child;
+	unsigned int aggressive;
 };
 
 struct ike_engine {
@@ -216,7 +246,11 @@ struct ike_engine {
 	struct htab by_cookies, half_init, half_cookies, peers, ids;
 	struct htab spi_in, spi_out;	/* children by (address, SPI), either direction */
 	struct htab policies, routes;
-	unsigned int key_exch;		/* SAs in MM4_SENT */
+	unsigned int key_exch;		/* SAs in MM4_SENT, Aggressive Mode halves */
+	unsigned int nam;		/* Aggressive Mode halves */
+	uint8_t am_fake_key[32];	/* what an AM1 naming no keyed group is answered with */
+	/* the isakmp policies as phase 1 offers them: with XAUTH, XAUTHInitPreShared */
+	struct ike_p1_policy p1pol[CONF_MAX_POLICIES];
 	unsigned int nsas;		/* established */
 	unsigned int npairs;		/* children */
 	struct ike_stats st;
@@ -269,6 +303,27 @@ void ike_sa_delete(struct ike_engine *e, struct ike_sa *sa, bool tell);
 void mc_push(struct ike_engine *e, struct ike_sa *sa);
 int mc_check_proxy(struct ike_engine *e, struct ike_sa *sa, uint32_t addr);
 
+/* The peer's address book entry if it has one. */
+struct peer_acct *peer_find(struct ike_engine *e, uint32_t addr);
+
+/* ike_am.c */
+void am1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
+	 const struct sockaddr_in *local, const struct sockaddr_in *peer);
+void am3(struct ike_engine *e, struct ike_half *h, struct isakmp_msg *m, int ret);
+/* An Aggressive Mode half goes: its key pair and secrets, its counts. */
+void am_free(struct ike_engine *e, struct ike_half *h);
+
+/* ike_xauth.c */
+/* Phase 1 is done: XAUTH when it is configured, else Mode-Config's push if configured. */
+void xauth_or_modecfg(struct ike_engine *e, struct ike_sa *sa);
+/* XAUTH is required and the client has not passed it: nothing but XAUTH is served. */
+bool xauth_pending(const struct ike_engine *e, const struct ike_sa *sa);
+/* The client's REPLY or ACK; false when the SA was deleted. */
+bool xauth_input(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m);
+/* Retransmission and the timeout; -1: delete the SA. May lower *wait. */
+int xauth_timer(struct ike_engine *e, struct ike_sa *sa, uint64_t now, unsigned int *wait);
+void xauth_free(struct ike_sa *sa);
+
 /* ike_mm.c */
 void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	 const struct sockaddr_in *local, const struct sockaddr_in *peer);
@@ -284,10 +339,14 @@ void initial_contact(struct ike_engine *e, struct ike_sa *sa);
 uint8_t natt_choose(const struct ike_engine *e, const struct isakmp_msg *m);
 /* MM2: our VID for it. */
 void natt_put_vid(struct isakmp_enc *enc, uint8_t natt);
-/* MM3: who is behind a NAT, from the peer's NAT-D payloads; ESP in UDP or not. */
+/* MM3 (AM3): who is behind a NAT, from the peer's NAT-D payloads; ESP in UDP or not. */
 void natt_mm3(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_msg *m);
 /* MM4: our NAT-D payloads. */
 void natt_put_natd(struct ike_engine *e, struct ike_sa *sa, struct isakmp_enc *enc);
+/* AM2: the same before there is an SA. */
+void natt_put_natd_for(struct ike_engine *e, uint8_t natt, unsigned int hash, const uint8_t *ci,
+		       const uint8_t *cr, const struct sockaddr_in *local,
+		       const struct sockaddr_in *peer, struct isakmp_enc *enc);
 /*
  * An authenticated message came from another address or port than the SA's
  * (the client floated to 4500, or its NAT gave it a new mapping): the SA and

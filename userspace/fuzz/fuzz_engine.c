@@ -4,10 +4,12 @@
  * modecfg.c, pool.c) on the fake kernel and a fake clock. An input is a
  * script of operations, each [op][len][len bytes]:
  *
- *   STEP c       client c (of two, behind one address) takes the engine's last
+ *   STEP c       client c (of three, behind one address) takes the engine's last
  *                answer to it and sends its next message: MM1 ... QM3, with the
  *                pre-shared key, so a script gets past Main Mode; client 1 is
- *                behind a NAT (NAT-D says so) and floats to port 4500
+ *                behind a NAT (NAT-D says so) and floats to port 4500; client 2
+ *                does Aggressive Mode with a group's name and key (AM1 ... AM3,
+ *                then the same)
  *   RAW c        the bytes as a datagram from client c
  *   SEALED c     a protected phase-2 message of client c: exchange type and
  *                payload chain from the bytes, HASH(1) and encryption right,
@@ -42,7 +44,7 @@
 
 enum op { OP_STEP, OP_RAW, OP_SEALED, OP_REPLAY, OP_CLOCK, OP_EXPIRE, OP_CMD, OP_N };
 
-#define CLIENTS		2
+#define CLIENTS		3
 #define KEEP		32	/* datagrams kept for REPLAY */
 #define QLEN		4	/* answers kept per client */
 
@@ -66,6 +68,10 @@ static const char conf_text[] =
 	"crypto isakmp client configuration group client1\n"
 	" dns 10.2.2.53\n"
 	" domain example.com\n"
+	"crypto isakmp client configuration group amgroup\n"
+	" key amkey\n"
+	" dns 10.2.2.54\n"
+	" banner Aggressive\n"
 	"ip local pool ourpool 10.2.1.1 10.2.1.4\n"
 	"espgw legacy\n"
 	"espgw lease-grace 5\n"
@@ -171,7 +177,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void setup(void)
 {
-	static const char *const ids[CLIENTS] = { "client1", "client2" };
+	static const char *const ids[CLIENTS] = { "client1", "client2", "amgroup" };
 	unsigned int c;
 
 	memset(f.qn, 0, sizeof(f.qn));
@@ -185,7 +191,8 @@ static void setup(void)
 		abort();
 	for (c = 0; c < CLIENTS; c++) {
 		struct ike_init_conf ic = {
-			.psk = IKE_CHUNK("cisco123", 8), .enc = IKE_ENC_AES_CBC, .keybits = 128,
+			.psk = c == 2 ? IKE_CHUNK("amkey", 5) : IKE_CHUNK("cisco123", 8),
+			.aggressive = c == 2, .enc = IKE_ENC_AES_CBC, .keybits = 128,
 			.hash = IKE_HASH_SHA1, .auth = IKE_AUTH_PSK, .group = IKE_GROUP_MODP768,
 			.life_sec = 28800, .id_type = ISAKMP_ID_KEY_ID, .id = ids[c],
 			.id_len = strlen(ids[c]), .initial_contact = c == 0, .dpd = true,
@@ -201,7 +208,7 @@ static void setup(void)
 		if (ike_init_setup(&f.ini[c], &ic, f.dh))
 			abort();
 		f.from[c] = (struct sockaddr_in){ .sin_family = AF_INET,
-						  .sin_port = htons(c ? 4500 : 500) };
+						  .sin_port = htons(c == 1 ? 4500 : 500 + c) };
 		f.from[c].sin_addr.s_addr = htonl(0xc633640a);
 	}
 }
@@ -215,9 +222,9 @@ static void teardown(void)
 
 		ike_get_stats(f.e, &st);
 		fprintf(stderr, "fuzz_engine: %llu ISAKMP SAs, %llu IPsec SA pairs, %zu kernel SAs, "
-			"steps %d %d\n", (unsigned long long)st.isakmp_sas,
+			"steps %d %d %d\n", (unsigned long long)st.isakmp_sas,
 			(unsigned long long)st.ipsec_sa_pairs, kernel_fake_nsas(f.k), f.ini[0].step,
-			f.ini[1].step);
+			f.ini[1].step, f.ini[2].step);
 	}
 	ike_engine_free(f.e);
 	/* every ISAKMP SA gone: nothing of them may be left in the kernel */
@@ -260,6 +267,9 @@ static void step(unsigned int c)
 		}
 	}
 	if (ret > 0)
+		send_from(c, out, (size_t)ret);
+	/* after AM3: what follows needs no answer */
+	while (f.ini[c].next_now && (ret = ike_init_next(&f.ini[c], out, sizeof(out))) > 0)
 		send_from(c, out, (size_t)ret);
 }
 

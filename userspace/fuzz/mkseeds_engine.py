@@ -50,6 +50,14 @@ seeds = {
     + op(CMD, b"\x00") + op(CLOCK, b"\xff") + op(CMD, b"\x01"),
     "tunnel-replay": steps(0) + op(REPLAY, b"\x04") + op(REPLAY, b"\x03") + op(CMD, b"\x00"),
     "tunnel-clear": steps(0) + op(CMD, b"\x04") + steps(0),
+    # client 2: Aggressive Mode with the group amgroup's key
+    "am-tunnel": steps(2),
+    "am-tunnel-and-mm": steps(2) + steps(0),
+    "am-replay": steps(2, 2) + op(REPLAY, b"\x00") + op(REPLAY, b"\x01") + steps(2)
+    + op(CMD, b"\x01"),
+    "am-tunnel-dpd-delete": steps(2)
+    + sealed(EXCH_INFO, NP_N, notify(36136, bytes(16), b"\0\0\0\x05"), client=2)
+    + sealed(EXCH_INFO, NP_D, delete(1, [bytes(16)], 16), client=2),
 }
 
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__),

@@ -329,14 +329,11 @@ void ike_p1_keys_clear(struct ike_p1_keys *k)
 	OPENSSL_cleanse(k, sizeof(*k));
 }
 
-int ike_p1_keys_psk(struct ike_p1_keys *k, unsigned int hash, unsigned int enc,
-		    unsigned int keybits, struct ike_chunk psk, struct ike_chunk ni,
-		    struct ike_chunk nr, struct ike_chunk gxy, const uint8_t *ckyi,
-		    const uint8_t *ckyr)
+int ike_p1_skeyid_psk(struct ike_p1_keys *k, unsigned int hash, unsigned int enc,
+		      unsigned int keybits, struct ike_chunk psk, struct ike_chunk ni,
+		      struct ike_chunk nr)
 {
-	static const uint8_t zero = 0, one = 1, two = 2;
-	uint8_t block[IKE_MAX_HASH];
-	size_t have, n;
+	const struct ike_chunk nonces[] = { ni, nr };
 	int keylen;
 
 	memset(k, 0, sizeof(*k));
@@ -349,27 +346,40 @@ int ike_p1_keys_psk(struct ike_p1_keys *k, unsigned int hash, unsigned int enc,
 	if (!k->prf_len || keylen < 0)
 		return -1;
 	k->key_len = keylen;
-	{
-		const struct ike_chunk nonces[] = { ni, nr };
-		const struct ike_chunk d_in[] = {
-			gxy, IKE_CHUNK(ckyi, 8), IKE_CHUNK(ckyr, 8), IKE_CHUNK(&zero, 1),
-		};
-		const struct ike_chunk a_in[] = {
-			IKE_CHUNK(k->skeyid_d, k->prf_len), gxy, IKE_CHUNK(ckyi, 8),
-			IKE_CHUNK(ckyr, 8), IKE_CHUNK(&one, 1),
-		};
-		const struct ike_chunk e_in[] = {
-			IKE_CHUNK(k->skeyid_a, k->prf_len), gxy, IKE_CHUNK(ckyi, 8),
-			IKE_CHUNK(ckyr, 8), IKE_CHUNK(&two, 1),
-		};
-
-		/* RFC 2409 5: SKEYID for pre-shared keys, then d, a, e */
-		if (ike_prf(hash, psk.p, psk.len, nonces, 2, k->skeyid) ||
-		    ike_prf(hash, k->skeyid, k->prf_len, d_in, 4, k->skeyid_d) ||
-		    ike_prf(hash, k->skeyid, k->prf_len, a_in, 5, k->skeyid_a) ||
-		    ike_prf(hash, k->skeyid, k->prf_len, e_in, 5, k->skeyid_e))
-			goto fail;
+	/* RFC 2409 5: SKEYID for pre-shared keys */
+	if (ike_prf(hash, psk.p, psk.len, nonces, 2, k->skeyid)) {
+		ike_p1_keys_clear(k);
+		return -1;
 	}
+	return 0;
+}
+
+int ike_p1_keys_derive(struct ike_p1_keys *k, struct ike_chunk gxy, const uint8_t *ckyi,
+		       const uint8_t *ckyr)
+{
+	static const uint8_t zero = 0, one = 1, two = 2;
+	const struct ike_chunk d_in[] = {
+		gxy, IKE_CHUNK(ckyi, 8), IKE_CHUNK(ckyr, 8), IKE_CHUNK(&zero, 1),
+	};
+	const struct ike_chunk a_in[] = {
+		IKE_CHUNK(k->skeyid_d, k->prf_len), gxy, IKE_CHUNK(ckyi, 8),
+		IKE_CHUNK(ckyr, 8), IKE_CHUNK(&one, 1),
+	};
+	const struct ike_chunk e_in[] = {
+		IKE_CHUNK(k->skeyid_a, k->prf_len), gxy, IKE_CHUNK(ckyi, 8),
+		IKE_CHUNK(ckyr, 8), IKE_CHUNK(&two, 1),
+	};
+	uint8_t block[IKE_MAX_HASH];
+	unsigned int hash = k->hash;
+	size_t have, n;
+
+	if (!k->prf_len)
+		return -1;
+	/* RFC 2409 5: SKEYID_d, _a, _e */
+	if (ike_prf(hash, k->skeyid, k->prf_len, d_in, 4, k->skeyid_d) ||
+	    ike_prf(hash, k->skeyid, k->prf_len, a_in, 5, k->skeyid_a) ||
+	    ike_prf(hash, k->skeyid, k->prf_len, e_in, 5, k->skeyid_e))
+		goto fail;
 	if (k->key_len <= k->prf_len) {
 		memcpy(k->key, k->skeyid_e, k->key_len);
 		return 0;
@@ -399,6 +409,16 @@ fail:
 	OPENSSL_cleanse(block, sizeof(block));
 	ike_p1_keys_clear(k);
 	return -1;
+}
+
+int ike_p1_keys_psk(struct ike_p1_keys *k, unsigned int hash, unsigned int enc,
+		    unsigned int keybits, struct ike_chunk psk, struct ike_chunk ni,
+		    struct ike_chunk nr, struct ike_chunk gxy, const uint8_t *ckyi,
+		    const uint8_t *ckyr)
+{
+	if (ike_p1_skeyid_psk(k, hash, enc, keybits, psk, ni, nr))
+		return -1;
+	return ike_p1_keys_derive(k, gxy, ckyi, ckyr);
 }
 
 int ike_p1_iv(const struct ike_p1_keys *k, struct ike_chunk gxi, struct ike_chunk gxr,

@@ -98,6 +98,16 @@ int ike_p1_keys_psk(struct ike_p1_keys *k, unsigned int hash, unsigned int enc,
 		    unsigned int keybits, struct ike_chunk psk, struct ike_chunk ni,
 		    struct ike_chunk nr, struct ike_chunk gxy, const uint8_t *ckyi,
 		    const uint8_t *ckyr);
+/*
+ * The same in two steps, for Aggressive Mode, whose responder proves itself
+ * (HASH_R needs SKEYID only) before it needs the shared secret: SKEYID and
+ * the sizes first, then SKEYID_d, _a, _e and the key from g^xy.
+ */
+int ike_p1_skeyid_psk(struct ike_p1_keys *k, unsigned int hash, unsigned int enc,
+		      unsigned int keybits, struct ike_chunk psk, struct ike_chunk ni,
+		      struct ike_chunk nr);
+int ike_p1_keys_derive(struct ike_p1_keys *k, struct ike_chunk gxy, const uint8_t *ckyi,
+		       const uint8_t *ckyr);
 /* Wipe the secrets. */
 void ike_p1_keys_clear(struct ike_p1_keys *k);
 

@@ -79,6 +79,7 @@ int ike_init_setup(struct ike_init *in, const struct ike_init_conf *conf, struct
 {
 	memset(in, 0, sizeof(*in));
 	in->conf = *conf;
+	in->xauth_status = -1;
 	in->glen = ike_dh_len(conf->group);
 	if (!in->glen || conf->id_len > IKE_INIT_ID_MAX)
 		return fail(in, ISAKMP_E_INVAL, "bad configuration");
@@ -105,8 +106,21 @@ void ike_init_clear(struct ike_init *in)
 	OPENSSL_cleanse(in, sizeof(*in));
 }
 
-/* HDR, SA(one proposal, one transform) [, VID(DPD)] */
+static int first_msg(struct ike_init *in, uint8_t *buf, size_t cap, bool aggressive);
+
+/* HDR, SA(one proposal, one transform) [, VID(DPD)] [, VID(NAT-T)] */
 int ike_init_mm1(struct ike_init *in, uint8_t *buf, size_t cap)
+{
+	return first_msg(in, buf, cap, false);
+}
+
+/* HDR, SA, KE, Ni, IDii [, VID(DPD)] [, VID(NAT-T)] */
+int ike_init_am1(struct ike_init *in, uint8_t *buf, size_t cap)
+{
+	return first_msg(in, buf, cap, true);
+}
+
+static int first_msg(struct ike_init *in, uint8_t *buf, size_t cap, bool aggressive)
 {
 	const struct ike_init_conf *c = &in->conf;
 	const struct isakmp_payload *sa;
@@ -120,7 +134,7 @@ int ike_init_mm1(struct ike_init *in, uint8_t *buf, size_t cap)
 
 	RAND_bytes(in->ci, sizeof(in->ci));
 	memset(in->cr, 0, sizeof(in->cr));
-	hdr(in, &h, ISAKMP_EXCH_IDPROT, 0);
+	hdr(in, &h, aggressive ? ISAKMP_EXCH_AGGRESSIVE : ISAKMP_EXCH_IDPROT, 0);
 	isakmp_enc_init(&e, buf, cap, &h);
 	isakmp_put_sa_begin(&e, ISAKMP_DOI_IPSEC, ISAKMP_SIT_IDENTITY_ONLY);
 	isakmp_put_prop_begin(&e, 1, ISAKMP_PROTO_ISAKMP, NULL, 0, 1);
@@ -138,6 +152,12 @@ int ike_init_mm1(struct ike_init *in, uint8_t *buf, size_t cap)
 	isakmp_put_end(&e);
 	isakmp_put_end(&e);
 	isakmp_put_end(&e);
+	if (aggressive) {
+		RAND_bytes(in->ni, sizeof(in->ni));
+		isakmp_put_data(&e, ISAKMP_NP_KE, in->gxi, in->glen);
+		isakmp_put_data(&e, ISAKMP_NP_NONCE, in->ni, sizeof(in->ni));
+		isakmp_put_id(&e, c->id_type, 17, 500, c->id, c->id_len);
+	}
 	vid = c->dpd ? isakmp_vid_bytes(ISAKMP_VID_DPD, &vlen) : NULL;
 	if (vid)
 		isakmp_put_data(&e, ISAKMP_NP_VID, vid, vlen);
@@ -147,11 +167,11 @@ int ike_init_mm1(struct ike_init *in, uint8_t *buf, size_t cap)
 		isakmp_put_data(&e, ISAKMP_NP_VID, vid, vlen);
 	len = isakmp_enc_finish(&e);
 	if (len <= 0)
-		return fail(in, len ? len : ISAKMP_E_INVAL, "MM1 encoding");
+		return fail(in, len ? len : ISAKMP_E_INVAL, "first message encoding");
 	/* SAi_b, for HASH_I and HASH_R: read back through the decoder */
 	if (isakmp_decode(buf, (size_t)len, &m) || !(sa = isakmp_find(&m, ISAKMP_NP_SA, &i)) ||
 	    sa->len > sizeof(in->sai_b))
-		return fail(in, ISAKMP_E_INVAL, "MM1 encoding");
+		return fail(in, ISAKMP_E_INVAL, "first message encoding");
 	memcpy(in->sai_b, sa->body, sa->len);
 	in->sai_len = sa->len;
 	return len;
@@ -373,6 +393,162 @@ int ike_init_mm6(struct ike_init *in, const uint8_t *msg, size_t len)
 	return 0;
 }
 
+/* ---- Aggressive Mode ---- */
+
+/* The gateway's NAT-D payloads (msg m, the gateway's cookie cr): who is behind a NAT. */
+static int natd_read(const struct ike_init *in, const struct isakmp_msg *m, const uint8_t *cr,
+		     bool *nat_self, bool *nat_gw)
+{
+	const struct ike_init_conf *c = &in->conf;
+	uint8_t self[IKE_MAX_HASH], gw[IKE_MAX_HASH];
+	size_t hl = ike_hash_len(c->hash);
+	const struct isakmp_payload *pd;
+	unsigned int i = 0, n = 0;
+
+	*nat_self = *nat_gw = true;
+	if (ike_natd_hash(c->hash, in->ci, cr, &c->natd_self_addr, 4, ntohs(c->natd_self_port),
+			  self) ||
+	    ike_natd_hash(c->hash, in->ci, cr, &c->natd_gw_addr, 4, ntohs(c->natd_gw_port), gw))
+		return -1;
+	for (; (pd = isakmp_find(m, natd_np(c), &i)); n++) {
+		if (pd->len != hl)
+			continue;
+		if (!n && !memcmp(pd->body, self, hl))
+			*nat_self = false;	/* the gateway sees us as we are */
+		else if (n && !memcmp(pd->body, gw, hl))
+			*nat_gw = false;
+	}
+	return n < 2 ? -1 : 0;
+}
+
+/* HDR, SA, KE, Nr, IDir, HASH_R [, VID...] [, NAT-D, NAT-D]: HASH_R verified. */
+int ike_init_am2(struct ike_init *in, const uint8_t *msg, size_t len)
+{
+	const struct ike_init_conf *c = &in->conf;
+	const struct isakmp_payload *pl, *ke, *no, *idp, *hp;
+	uint8_t gxy[IKE_MAX_DH], iv[IKE_MAX_BLOCK], want[IKE_MAX_HASH], cr[ISAKMP_COOKIE_LEN];
+	bool natt = false, nat_self = false, nat_gw = false;
+	const uint8_t *kd, *nd, *hd;
+	uint16_t kl, nl, hl;
+	struct ike_p1_attrs a;
+	struct ike_auth_in ai;
+	struct ike_p1_keys k;
+	struct isakmp_id idr;
+	struct isakmp_msg m;
+	struct isakmp_sa sa;
+	unsigned int i = 0, j = 0, l = 0, q = 0, r = 0;
+	int ret;
+
+	ret = take(in, msg, len, &m, ISAKMP_EXCH_AGGRESSIVE, false, false);
+	if (ret)
+		return ret;
+	pl = isakmp_find(&m, ISAKMP_NP_SA, &i);
+	ke = isakmp_find(&m, ISAKMP_NP_KE, &j);
+	no = isakmp_find(&m, ISAKMP_NP_NONCE, &l);
+	idp = isakmp_find(&m, ISAKMP_NP_ID, &q);
+	hp = isakmp_find(&m, ISAKMP_NP_HASH, &r);
+	if (!pl || isakmp_decode_sa(pl, &sa) || sa.nprop != 1 || sa.ntrans != 1 ||
+	    sa.p[0].proto != ISAKMP_PROTO_ISAKMP || isakmp_p1_attrs(&sa.t[0], &a) ||
+	    a.enc != c->enc || a.keylen != c->keybits || a.hash != c->hash ||
+	    a.auth != c->auth || a.group != c->group)
+		return fail(in, ISAKMP_E_INVAL, "AM2 does not choose our transform");
+	if (!ke || isakmp_decode_data(ke, ISAKMP_NP_KE, &kd, &kl) || kl != in->glen ||
+	    !no || isakmp_decode_nonce(no, &nd, &nl) || !idp || isakmp_decode_id(idp, &idr) ||
+	    !hp || isakmp_decode_data(hp, ISAKMP_NP_HASH, &hd, &hl))
+		return fail(in, ISAKMP_E_INVAL, "AM2 without KE, nonce, ID and HASH");
+	memcpy(cr, m.hdr.rcookie, sizeof(cr));
+	ret = ike_dh_shared(in->dh, kd, kl, gxy) ||
+	      ike_p1_keys_psk(&k, c->hash, c->enc, c->keybits, c->psk,
+			      IKE_CHUNK(in->ni, sizeof(in->ni)), IKE_CHUNK(nd, nl),
+			      IKE_CHUNK(gxy, in->glen), in->ci, cr) ||
+	      ike_p1_iv(&k, IKE_CHUNK(in->gxi, in->glen), IKE_CHUNK(kd, kl), iv);
+	OPENSSL_cleanse(gxy, sizeof(gxy));
+	if (ret) {
+		ike_p1_keys_clear(&k);
+		return fail(in, ISAKMP_E_CRYPTO, "phase-1 keys");
+	}
+	ai = (struct ike_auth_in){
+		.gxi = IKE_CHUNK(in->gxi, in->glen), .gxr = IKE_CHUNK(kd, kl), .ckyi = in->ci,
+		.ckyr = cr, .sai_b = IKE_CHUNK(in->sai_b, in->sai_len),
+		.id_b = IKE_CHUNK(idr.body, idr.body_len),
+	};
+	if (hl != k.prf_len || ike_hash_r(&k, &ai, want) ||
+	    (CRYPTO_memcmp(want, hd, hl) && !c->am2_unverified)) {
+		ike_p1_keys_clear(&k);
+		return fail(in, ISAKMP_E_HASH, "HASH_R does not verify");
+	}
+	for (i = 0; c->natt && (pl = isakmp_find(&m, ISAKMP_NP_VID, &i));)
+		if (isakmp_vid_classify(pl->body, pl->len) ==
+		    (c->natt_draft ? ISAKMP_VID_NATT_02 : ISAKMP_VID_NATT_RFC3947))
+			natt = true;
+	if (natt && natd_read(in, &m, cr, &nat_self, &nat_gw)) {
+		ike_p1_keys_clear(&k);
+		return fail(in, ISAKMP_E_INVAL, "AM2 without NAT-D");
+	}
+	memcpy(in->cr, cr, sizeof(in->cr));
+	memcpy(in->gxr, kd, kl);
+	memcpy(in->nr, nd, nl);
+	in->nr_len = nl;
+	in->keys = k;
+	memcpy(in->iv, iv, sizeof(in->iv));
+	in->natt = natt;
+	in->nat_self = nat_self;
+	in->nat_gw = nat_gw;
+	ike_p1_keys_clear(&k);
+	return 0;
+}
+
+/* HDR[*], HASH_I [, NAT-D(the gateway), NAT-D(us)] [, N(INITIAL-CONTACT)]: phase 1 done. */
+int ike_init_am3(struct ike_init *in, uint8_t *buf, size_t cap)
+{
+	const struct ike_init_conf *c = &in->conf;
+	uint8_t idb[4 + IKE_INIT_ID_MAX], hash[IKE_MAX_HASH], spi[2 * ISAKMP_COOKIE_LEN];
+	uint8_t d[IKE_MAX_HASH], iv[IKE_MAX_BLOCK];
+	struct ike_auth_in ai;
+	struct isakmp_hdr h;
+	struct isakmp_enc e;
+	int len;
+
+	if (!in->keys.prf_len || !in->nr_len)
+		return fail(in, ISAKMP_E_INVAL, "no AM2 yet");
+	idb[0] = c->id_type;
+	idb[1] = 17;
+	put_be16(idb + 2, 500);
+	if (c->id_len)
+		memcpy(idb + 4, c->id, c->id_len);
+	ai = auth_in(in, idb, 4 + c->id_len);
+	if (ike_hash_i(&in->keys, &ai, hash))
+		return fail(in, ISAKMP_E_CRYPTO, "HASH_I");
+	hdr(in, &h, ISAKMP_EXCH_AGGRESSIVE, 0);
+	isakmp_enc_init(&e, buf, cap, &h);
+	isakmp_put_data(&e, ISAKMP_NP_HASH, hash, in->keys.prf_len);
+	if (in->natt) {
+		if (natd(in, c->natd_gw_addr, c->natd_gw_port, d))
+			return fail(in, ISAKMP_E_CRYPTO, "NAT-D");
+		isakmp_put_data(&e, natd_np(c), d, ike_hash_len(c->hash));
+		if (natd(in, c->natd_self_addr, c->natd_self_port, d))
+			return fail(in, ISAKMP_E_CRYPTO, "NAT-D");
+		isakmp_put_data(&e, natd_np(c), d, ike_hash_len(c->hash));
+	}
+	if (c->initial_contact) {
+		memcpy(spi, in->ci, ISAKMP_COOKIE_LEN);
+		memcpy(spi + ISAKMP_COOKIE_LEN, in->cr, ISAKMP_COOKIE_LEN);
+		isakmp_put_notify(&e, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ISAKMP,
+				  ISAKMP_N_INITIAL_CONTACT, spi, sizeof(spi), NULL, 0);
+	}
+	len = isakmp_enc_finish(&e);
+	memcpy(iv, in->iv, sizeof(iv));
+	if (len > 0 && !c->am3_plain)
+		len = ike_msg_encrypt(&in->keys, iv, buf, (size_t)len, cap);
+	if (len <= 0)
+		return fail(in, len ? len : ISAKMP_E_INVAL, "AM3 encoding");
+	/* the last phase-1 block is the base of phase-2 IVs (AM3 in clear: the first IV) */
+	memcpy(in->iv, iv, sizeof(in->iv));
+	memcpy(in->p1_last, iv, sizeof(in->p1_last));
+	in->established = true;
+	return len;
+}
+
 /* ---- phase 2: HDR*, HASH, ... ---- */
 
 static int p2_begin(struct ike_init *in, struct isakmp_enc *e, uint8_t *buf, size_t cap,
@@ -508,6 +684,59 @@ int ike_init_set(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *b
 	ret = p2_seal(in, &e, NULL, iv, &IKE_P2_H1, "ACK encoding");
 	if (ret > 0 && addr)
 		in->addr = addr;
+	return ret;
+}
+
+int ike_init_xauth(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *buf,
+		   size_t cap)
+{
+	const struct ike_init_conf *c = &in->conf;
+	uint8_t plain[IKE_INIT_MSG_MAX], iv[IKE_MAX_BLOCK];
+	const struct isakmp_payload *pl;
+	struct isakmp_modecfg mc;
+	struct isakmp_attr a;
+	struct isakmp_enc e;
+	struct isakmp_msg m;
+	unsigned int i = 0;
+	int ret, status = -1;
+	struct rbuf r;
+
+	ret = take_p2(in, msg, len, &m, ISAKMP_EXCH_TRANSACTION);
+	if (ret)
+		return ret;
+	ret = ike_p2_open(&in->keys, in->p1_last, NULL, iv, &IKE_P2_H1, &m, plain, sizeof(plain));
+	if (ret)
+		return fail(in, ret, "XAUTH message does not verify");
+	pl = isakmp_find(&m, ISAKMP_NP_ATTR, &i);
+	if (!pl || isakmp_decode_modecfg(pl, &mc) ||
+	    (mc.type != MODECFG_REQUEST && mc.type != MODECFG_SET))
+		return fail(in, ISAKMP_E_INVAL, "no XAUTH REQUEST or SET");
+	rbuf_init(&r, mc.attrs, mc.attrs_len);
+	while (isakmp_attr_next(&r, &a) > 0)
+		if (a.type == XAUTH_STATUS)
+			status = (int)a.num;
+	if (mc.type == MODECFG_SET && status < 0)
+		return fail(in, ISAKMP_E_INVAL, "SET without XAUTH-STATUS");
+	if (p2_begin(in, &e, buf, cap, ISAKMP_EXCH_TRANSACTION, m.hdr.msgid))
+		return ISAKMP_E_INVAL;
+	isakmp_put_modecfg_begin(&e, mc.type == MODECFG_SET ? MODECFG_ACK : MODECFG_REPLY,
+				 mc.ident);
+	if (mc.type == MODECFG_SET) {
+		isakmp_put_attr(&e, XAUTH_STATUS, (uint64_t)status);
+	} else {
+		isakmp_put_attr_tlv(&e, XAUTH_USER_NAME, c->xauth_user,
+				    c->xauth_user ? (uint16_t)strlen(c->xauth_user) : 0);
+		isakmp_put_attr_tlv(&e, XAUTH_USER_PASSWORD, c->xauth_pass,
+				    c->xauth_pass ? (uint16_t)strlen(c->xauth_pass) : 0);
+	}
+	isakmp_put_end(&e);
+	ret = p2_seal(in, &e, NULL, iv, &IKE_P2_H1, "XAUTH answer encoding");
+	if (ret > 0) {
+		if (mc.type == MODECFG_SET)
+			in->xauth_status = status;
+		else
+			in->xauth_requests++;
+	}
 	return ret;
 }
 
@@ -707,15 +936,19 @@ int ike_init_info(struct ike_init *in, const uint8_t *msg, size_t len, struct is
 
 int ike_init_start(struct ike_init *in, uint8_t *buf, size_t cap)
 {
-	int len = ike_init_mm1(in, buf, cap);
+	int len = in->conf.aggressive ? ike_init_am1(in, buf, cap) : ike_init_mm1(in, buf, cap);
 
-	in->step = len > 0 ? IKE_INIT_MM2 : IKE_INIT_FAILED;
+	in->step = len <= 0 ? IKE_INIT_FAILED : in->conf.aggressive ? IKE_INIT_AM2 : IKE_INIT_MM2;
 	return len;
 }
 
-/* After MM6 or the REPLY: what comes next, and the step that waits for its answer. */
+/* After phase 1, XAUTH or the REPLY: what comes next, and the step that waits for its answer. */
 static int after_p1(struct ike_init *in, uint8_t *buf, size_t cap, bool reply_done)
 {
+	if (in->conf.xauth_user && in->xauth_status != 1) {
+		in->step = IKE_INIT_XAUTH;	/* the gateway asks */
+		return 0;
+	}
 	if (in->conf.modecfg && !reply_done) {
 		in->step = IKE_INIT_REPLY;
 		return ike_init_request(in, buf, cap);
@@ -742,6 +975,17 @@ int ike_init_input(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t 
 		}
 		return 0;
 	}
+	/* XAUTH's REQUEST and SET, until its status */
+	if (in->established && m.hdr.exch == ISAKMP_EXCH_TRANSACTION && in->conf.xauth_user &&
+	    in->xauth_status != 1) {
+		ret = ike_init_xauth(in, msg, len, buf, cap);
+		if (ret > 0 && in->xauth_status == 0) {
+			in->step = IKE_INIT_FAILED;	/* refused: the ACK still goes out */
+		} else if (ret > 0 && in->xauth_status == 1) {
+			in->next_now = true;
+		}
+		return ret >= ISAKMP_HDR_LEN ? ret : 0;
+	}
 	/* a SET may come whenever phase 1 is done; one that does not verify is dropped */
 	if (in->established && m.hdr.exch == ISAKMP_EXCH_TRANSACTION &&
 	    (!in->cfg_msgid || m.hdr.msgid != in->cfg_msgid)) {
@@ -767,6 +1011,16 @@ int ike_init_input(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t 
 		ret = ike_init_mm6(in, msg, len);
 		if (!ret)
 			ret = after_p1(in, buf, cap, false);
+		if (!ret)
+			return 0;		/* XAUTH: the gateway speaks next */
+		break;
+	case IKE_INIT_AM2:
+		ret = ike_init_am2(in, msg, len);
+		if (!ret) {
+			ret = ike_init_am3(in, buf, cap);
+			in->step = IKE_INIT_MM6;	/* phase 1 done: what follows MM6 */
+			in->next_now = ret > 0;
+		}
 		break;
 	case IKE_INIT_REPLY:
 		ret = ike_init_reply(in, msg, len);
@@ -792,6 +1046,19 @@ failed:
 	return ret < 0 ? ret : ISAKMP_E_INVAL;
 }
 
+int ike_init_next(struct ike_init *in, uint8_t *buf, size_t cap)
+{
+	int len;
+
+	if (!in->next_now)
+		return 0;
+	in->next_now = false;
+	len = after_p1(in, buf, cap, false);
+	if (len < 0)
+		in->step = IKE_INIT_FAILED;
+	return len;
+}
+
 int ike_init_run(struct ike_init *in, ike_init_io_fn io, void *arg)
 {
 	uint8_t out[IKE_INIT_MSG_MAX], msg[IKE_INIT_MSG_MAX];
@@ -801,11 +1068,20 @@ int ike_init_run(struct ike_init *in, ike_init_io_fn io, void *arg)
 		n = io(arg, out, (size_t)len, msg, sizeof(msg));
 		if (in->step == IKE_INIT_DONE)
 			return 0;
+		if (in->step == IKE_INIT_FAILED)
+			return fail(in, ISAKMP_E_INVAL, in->why ? in->why : "refused");
+		len = n > 0 ? ike_init_input(in, msg, (size_t)n, out, sizeof(out)) : 0;
+		if (len)
+			continue;
+		/* AM3 or XAUTH's ACK needs no answer: the next message goes at once */
+		if (in->next_now) {
+			len = ike_init_next(in, out, sizeof(out));
+			continue;
+		}
 		if (n <= 0) {
 			in->step = IKE_INIT_FAILED;
 			return fail(in, ISAKMP_E_INVAL, "no answer");
 		}
-		len = ike_init_input(in, msg, (size_t)n, out, sizeof(out));
 	}
 	return len;
 }

@@ -5,6 +5,7 @@
  * gateway.
  *
  *   Main Mode, pre-shared key      MM1 ->  <- MM2   MM3 ->  <- MM4   MM5 ->  <- MM6
+ *   or Aggressive Mode, group key  AM1 ->  <- AM2   AM3 ->
  *   Mode-Config pull (optional)    REQUEST(ADDR) ->  <- REPLY(ADDR ...)
  *   Quick Mode                     QM1 ->  <- QM2   QM3 ->
  *
@@ -57,9 +58,15 @@ struct ike_init_conf {
 	uint8_t id_type;
 	const void *id;
 	size_t id_len;			/* at most IKE_INIT_ID_MAX */
-	bool initial_contact;		/* N(INITIAL-CONTACT) in MM5 */
+	bool initial_contact;		/* N(INITIAL-CONTACT) in MM5 (AM3) */
+	bool aggressive;		/* ike_init_start(): Aggressive Mode, not Main Mode */
+	bool am3_plain;			/* Aggressive Mode: AM3 in clear (RFC 2409's HDR, HASH_I) */
+	bool am2_unverified;		/* tests: take an AM2 whose HASH_R does not verify (a
+					 * wrong key), to send the gateway an AM3 anyway */
 	bool dpd;			/* the DPD vendor ID (RFC 3706) in MM1 */
 	bool modecfg;			/* ask for an address (REQUEST) before Quick Mode */
+	/* XAUTH: what a REPLY answers the gateway's REQUEST with (auth: IKE_AUTH_XAUTH_INIT_PSK) */
+	const char *xauth_user, *xauth_pass;
 	/*
 	 * NAT-T (RFC 3947): its VID in MM1, NAT-D payloads in MM3 of the addresses
 	 * and ports (network order) it believes it sends from and to: a NAT
@@ -89,7 +96,9 @@ struct ike_init_conf {
 enum ike_init_step {
 	IKE_INIT_MM2,
 	IKE_INIT_MM4,
+	IKE_INIT_AM2,		/* Aggressive Mode (conf.aggressive) instead of MM2 to MM6 */
 	IKE_INIT_MM6,
+	IKE_INIT_XAUTH,		/* phase 1 done: the gateway's XAUTH (conf.xauth_user) */
 	IKE_INIT_REPLY,
 	IKE_INIT_QM2,
 	IKE_INIT_DONE,		/* QM3 sent */
@@ -121,6 +130,12 @@ struct ike_init {
 	uint16_t cfg_ident;
 	uint8_t cfg_iv[IKE_MAX_BLOCK];
 	uint32_t addr;			/* the address the REPLY gave, network order; 0 none */
+	/* XAUTH: REQUESTs answered, the SET's status (-1: none yet) */
+	unsigned int xauth_requests;
+	int xauth_status;
+	/* the message just built needs no answer (AM3, the ACK of XAUTH's status): the next
+	 * one is to be sent at once, ike_init_next() builds it */
+	bool next_now;
 	/* Quick Mode */
 	uint32_t qm_msgid;
 	uint8_t qm_iv[IKE_MAX_BLOCK];
@@ -150,11 +165,31 @@ int ike_init_mm4(struct ike_init *in, const uint8_t *msg, size_t len);
 int ike_init_mm5(struct ike_init *in, uint8_t *buf, size_t cap);
 int ike_init_mm6(struct ike_init *in, const uint8_t *msg, size_t len);
 
+/*
+ * Aggressive Mode: IDii (conf->id, an ID_KEY_ID for a group) names the
+ * gateway's group, conf->psk is its key. AM1 picks a fresh initiator cookie
+ * and nonce; AM2 is taken when HASH_R verifies (the keys derived, NAT-D
+ * read); AM3 (HASH_I [, NAT-D, NAT-D] [, INITIAL-CONTACT], encrypted unless
+ * conf->am3_plain) ends phase 1: Mode-Config and Quick Mode follow as after
+ * MM6. ike_init_start()/ike_init_input() do it with conf->aggressive.
+ */
+int ike_init_am1(struct ike_init *in, uint8_t *buf, size_t cap);
+int ike_init_am2(struct ike_init *in, const uint8_t *msg, size_t len);
+int ike_init_am3(struct ike_init *in, uint8_t *buf, size_t cap);
+
 /* Mode-Config: REQUEST(INTERNAL_IP4_ADDRESS) with a fresh message ID; its REPLY gives in->addr. */
 int ike_init_request(struct ike_init *in, uint8_t *buf, size_t cap);
 int ike_init_reply(struct ike_init *in, const uint8_t *msg, size_t len);
 /* The gateway's SET, answered with ACK(INTERNAL_IP4_ADDRESS) in buf: the ACK's length. */
 int ike_init_set(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *buf, size_t cap);
+
+/*
+ * XAUTH (draft-beaulieu-ike-xauth-02): the gateway's REQUEST answered with a
+ * REPLY of conf->xauth_user and xauth_pass, or its SET(XAUTH-STATUS)
+ * acknowledged (in->xauth_status gets the status). The answer's length.
+ */
+int ike_init_xauth(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *buf,
+		   size_t cap);
 
 /* Quick Mode. QM1 offers spi (host order; 0: a random one), with a fresh message ID. */
 int ike_init_qm1(struct ike_init *in, uint32_t spi, uint8_t *buf, size_t cap);
@@ -192,6 +227,8 @@ int ike_init_info(struct ike_init *in, const uint8_t *msg, size_t len, struct is
 int ike_init_start(struct ike_init *in, uint8_t *buf, size_t cap);
 int ike_init_input(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t *buf,
 		   size_t cap);
+/* With in->next_now: the message that follows without an answer (0: none). */
+int ike_init_next(struct ike_init *in, uint8_t *buf, size_t cap);
 
 /*
  * Send len bytes of buf to the gateway (none when len is 0), then put its

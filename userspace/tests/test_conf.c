@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "passwd.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -577,7 +578,8 @@ static void test_limits(void **state)
 	conf_free(&C);
 	bad(MODERN "espgw limit sa-per-pear 3\n",
 	    "t.conf:19: espgw limit: unknown limit 'sa-per-pear' (half-open, half-open-per-peer, "
-	    "key-exchanges, sa-per-peer, sa-per-identity, sa, ipsec-sa-per-isakmp-sa)");
+	    "key-exchanges, sa-per-peer, sa-per-identity, sa, ipsec-sa-per-isakmp-sa, "
+	    "aggressive-mode)");
 	bad(MODERN "espgw limit sa 0\n",
 	    "t.conf:19: espgw limit: 0 is out of range (1-1000000)");
 	bad(MODERN "espgw limit sa\n",
@@ -795,12 +797,18 @@ static void test_errors_syntax(void **state)
 		  "t.conf:2: dns: 0.0.0.0 is not a server address" },
 		{ "crypto isakmp client configuration group g\n domain a/b\n",
 		  "t.conf:2: domain: 'a/b' is not a domain name" },
-		{ "crypto isakmp client configuration group g\n key cisco123\n",
-		  "t.conf:2: group key: group authentication needs Aggressive Mode, which espgwd "
-		  "does not do yet; use 'crypto isakmp key SECRET address ...'" },
+		{ "crypto isakmp client configuration group g\n key 6 AbCdEf\n",
+		  "t.conf:2: group key: encrypted keys (type 6) are not supported: write the key in "
+		  "clear" },
+		{ "crypto isakmp client configuration group g\n key 7 0822455D0A16\n",
+		  "t.conf:2: group key: key type '7' is not supported (0: key in clear)" },
+		{ "crypto isakmp client configuration group g\n key a\n key b\n",
+		  "t.conf:3: duplicate key (first at line 2)" },
+		{ "crypto isakmp client configuration group g\n key\n",
+		  "t.conf:2: incomplete command, expected 'key [0] SECRET'" },
 		{ "crypto isakmp client configuration group g\n split-dns x\n",
 		  "t.conf:2: unknown command 'split-dns' in client configuration group g (dns, wins, "
-		  "domain, pool, acl, banner)" },
+		  "domain, pool, acl, banner, key)" },
 		{ "crypto isakmp client configuration group g\n"
 		  "crypto isakmp client configuration group g\n",
 		  "t.conf:2: client configuration group g defined twice (first at line 1)" },
@@ -951,7 +959,8 @@ static void test_errors_references(void **state)
 		  "'crypto map NAME SEQ ipsec-isakmp dynamic NAME' are needed" },
 		{ "crypto isakmp key k address 0.0.0.0\n", "t.conf:0: no crypto isakmp policy" },
 		{ "crypto isakmp policy 1\n authentication pre-share\n group 2\n encryption aes\n",
-		  "t.conf:0: no key: 'crypto isakmp key SECRET address A.B.C.D [MASK]'" },
+		  "t.conf:0: no key: 'crypto isakmp key SECRET address A.B.C.D [MASK]' (or a client "
+		  "configuration group's 'key SECRET', for Aggressive Mode)" },
 		{ "crypto isakmp policy 1\n authentication pre-share\n group 2\n encryption aes\n"
 		  "crypto isakmp key k address 0.0.0.0\n",
 		  "t.conf:0: no transform set: 'crypto ipsec transform-set NAME ESP-ENC "
@@ -1063,6 +1072,176 @@ static void test_file_readable(void **state)
 	}
 }
 
+/* ------------------------------------------- Aggressive Mode and XAUTH */
+
+/* Group keys: a keyed group is entered in Aggressive Mode only, by its name and key. */
+static void test_group_keys(void **state)
+{
+	const struct conf_group *g;
+
+	(void)state;
+	ok(MODERN
+	   "ip local pool salespool 10.2.3.1 10.2.3.20\n"
+	   "crypto isakmp client configuration group sales\n"
+	   " key s4lesKey\n"
+	   " pool salespool\n"
+	   "crypto isakmp client configuration group eng\n"
+	   " key 0 3ngKey\n"
+	   "crypto isakmp client configuration group default\n"
+	   " dns 10.2.2.53\n");
+	assert_int_equal(C.ngroups, 3);
+	g = &C.groups[0];
+	assert_string_equal(g->key, "s4lesKey");
+	assert_int_equal(g->keylen, 8);
+	assert_string_equal(C.groups[1].key, "3ngKey");	/* type 0: in clear */
+	assert_null(C.groups[2].key);
+	assert_false(C.aggressive_off);
+	/* Aggressive Mode: the keyed group of that name, by KEY_ID, FQDN or USER_FQDN */
+	assert_ptr_equal(conf_group_keyed(&C, 11, (const uint8_t *)"sales", 5), g);
+	assert_ptr_equal(conf_group_keyed(&C, 2, (const uint8_t *)"eng", 3), &C.groups[1]);
+	assert_ptr_equal(conf_group_keyed(&C, 3, (const uint8_t *)"eng", 3), &C.groups[1]);
+	assert_null(conf_group_keyed(&C, 1, (const uint8_t *)"sales", 5));
+	assert_null(conf_group_keyed(&C, 11, (const uint8_t *)"sale", 4));
+	assert_null(conf_group_keyed(&C, 11, (const uint8_t *)"default", 7));	/* no key */
+	/* Main Mode never lands in a keyed group by naming it: default */
+	assert_ptr_equal(conf_group_for(&C, 11, (const uint8_t *)"sales", 5), &C.groups[2]);
+	conf_free(&C);
+	assert_int_equal(C.ngroups, 0);
+	/* a group key is enough of a key: no 'crypto isakmp key' needed */
+	ok("crypto isakmp policy 10\n encryption aes\n authentication pre-share\n group 2\n"
+	   "crypto ipsec transform-set t esp-aes esp-sha-hmac\n"
+	   "crypto dynamic-map dm 1\n set transform-set t\n set local-network 10.2.2.0 "
+	   "255.255.255.0\ncrypto map vpn 10 ipsec-isakmp dynamic dm\n"
+	   "crypto isakmp client configuration group vpnc\n key grp\n"
+	   "crypto isakmp aggressive-mode disable\n");
+	assert_int_equal(C.npsks, 0);
+	assert_true(C.aggressive_off);
+	conf_free(&C);
+	bad(MODERN "crypto isakmp aggressive-mode disable\ncrypto isakmp aggressive-mode disable\n",
+	    "t.conf:20: duplicate crypto isakmp aggressive-mode disable (first at line 19)");
+	bad(MODERN "crypto isakmp aggressive-mode\n",
+	    "t.conf:19: expected 'crypto isakmp aggressive-mode disable'");
+	ok(MODERN "espgw limit aggressive-mode 7\n");
+	assert_int_equal(C.limits.aggressive, 7);
+	conf_free(&C);
+}
+
+/* The warnings and the error, joined, must never show text. */
+static void no_secret_shown(const char *text)
+{
+	assert_null(strstr(warnings(), text));
+	assert_null(strstr(ERR, text));
+}
+
+/* username NAME secret: hashed as read, never the clear password kept. */
+static void test_users(void **state)
+{
+	char text[1024], hash[256];
+	const struct conf_user *u;
+
+	(void)state;
+	ok(MODERN "username alice secret 0 Wonderland9\n"
+	   "username bob privilege 15 secret Rabbit-hole\n");
+	assert_int_equal(C.nusers, 2);
+	u = conf_user_find(&C, "alice", 5);
+	assert_non_null(u);
+	assert_int_equal(u->line, 19);
+	assert_int_equal(strncmp(u->hash, "$y$", 3), 0);	/* yescrypt */
+	assert_null(strstr(u->hash, "Wonderland9"));
+	assert_true(passwd_verify(u->hash, "Wonderland9", 11));
+	assert_false(passwd_verify(u->hash, "Wonderland", 10));
+	assert_false(passwd_verify(u->hash, "Wonderland9x", 12));
+	assert_false(passwd_verify(u->hash, "Wonderland9\0", 12));	/* a NUL: never */
+	u = conf_user_find(&C, "bob", 3);
+	assert_non_null(u);
+	assert_true(passwd_verify(u->hash, "Rabbit-hole", 11));
+	assert_null(conf_user_find(&C, "bo", 2));
+	assert_null(conf_user_find(&C, "carol", 5));
+	/* warned about, without the password */
+	assert_non_null(strstr(warnings(), "username alice (line 19): the password is in clear"));
+	no_secret_shown("Wonderland9");
+	no_secret_shown("Rabbit-hole");
+	assert_false(C.xauth);
+	conf_free(&C);
+	assert_int_equal(C.nusers, 0);
+
+	/* a hash as espgw hash-password makes it: taken as it is, no warning */
+	assert_int_equal(passwd_hash("Looking-glass", NULL, hash, sizeof(hash)), 0);
+	assert_int_equal(passwd_check(hash), PASSWD_GOOD);
+	snprintf(text, sizeof(text), MODERN "username carol secret 9 %s\n", hash);
+	ok(text);
+	assert_string_equal(conf_user_find(&C, "carol", 5)->hash, hash);
+	assert_string_equal(warnings(), "");
+	conf_free(&C);
+	assert_int_equal(passwd_hash("Looking-glass", "sha512", hash, sizeof(hash)), 0);
+	assert_int_equal(strncmp(hash, "$6$", 3), 0);
+	assert_int_equal(passwd_hash("x", "md5", hash, sizeof(hash)), -1);
+
+	/* what espgwd cannot check: a warning without XAUTH (router logins), never a secret */
+	ok(MODERN "username admin password 7 0822455D0A16\n"
+	   "username oper secret 8 $8$dsYGNam3K1SIJO$7nv/35M/qr6t.dVc7UY9zrJDWRVqncHub1PE9UlMQFs\n"
+	   "username nobody nopassword\n");
+	assert_int_equal(C.nusers, 0);
+	assert_non_null(strstr(warnings(), "ignored (line 19): username admin: a type 7 password "
+				      "is not taken for XAUTH"));
+	assert_non_null(strstr(warnings(), "ignored (line 20): username oper: the secret is not a "
+				      "crypt(3) hash espgwd can check"));
+	assert_non_null(strstr(warnings(), "ignored (line 21): username nobody: nopassword"));
+	no_secret_shown("0822455D0A16");
+	no_secret_shown("dsYGNam3K1SIJO");
+	conf_free(&C);
+
+	bad(MODERN "username alice secret a\nusername alice secret b\n",
+	    "t.conf:20: duplicate username alice (first at line 19)");
+	no_secret_shown("secret a");
+	bad(MODERN "username alice secret 3 abc\n",
+	    "t.conf:19: username alice: secret type '3' is not known (0: in clear, 5, 8, 9: a "
+	    "hash)");
+	bad(MODERN "username alice\n",
+	    "t.conf:19: incomplete command, expected 'username NAME secret HASH'");
+	bad(MODERN "username alice secret\n",
+	    "t.conf:19: incomplete command, expected 'username NAME secret [TYPE] VALUE'");
+	bad(MODERN "username alice secret 0 pw extra\n",
+	    "t.conf:19: username alice: unexpected words after the secret");
+	no_secret_shown("pw extra");
+}
+
+#define XAUTH_CONF MODERN "aaa new-model\naaa authentication login vpnusers local\n" \
+	"crypto map vpn client authentication list vpnusers\n"
+
+/* crypto map M client authentication list L + aaa authentication login L local: XAUTH. */
+static void test_xauth_conf(void **state)
+{
+	(void)state;
+	ok(XAUTH_CONF "username alice secret 0 pw\n");
+	assert_true(C.xauth);
+	assert_int_equal(C.xauth_timeout, 60);
+	conf_free(&C);
+	ok(XAUTH_CONF "username alice secret 0 pw\ncrypto isakmp xauth timeout 30\n");
+	assert_int_equal(C.xauth_timeout, 30);
+	conf_free(&C);
+	ok(MODERN "aaa authentication login vpnusers local\n");	/* not used: no XAUTH */
+	assert_false(C.xauth);
+	conf_free(&C);
+	bad(XAUTH_CONF, "t.conf:21: client authentication list vpnusers: no user ('username NAME "
+	    "secret HASH')");
+	bad(MODERN "crypto map vpn client authentication list vpnusers\nusername a secret 0 b\n",
+	    "t.conf:19: client authentication list vpnusers: no 'aaa authentication login "
+	    "vpnusers local'");
+	bad(MODERN "aaa authentication login vpnusers group radius\n"
+	    "crypto map vpn client authentication list vpnusers\nusername a secret 0 b\n",
+	    "t.conf:19: aaa authentication login vpnusers: espgwd checks XAUTH against local users "
+	    "only ('local'; RADIUS is not done yet)");
+	/* with XAUTH, a user nobody can log in as is an error */
+	bad(XAUTH_CONF "username alice secret 0 pw\nusername admin password 7 0822455D0A16\n",
+	    "t.conf:23: username admin: a type 7 password is not taken for XAUTH: make a secret "
+	    "with 'espgw hash-password'");
+	bad(XAUTH_CONF "username alice secret 0 pw\ncrypto isakmp xauth timeout 4\n",
+	    "t.conf:23: crypto isakmp xauth timeout: 4 is out of range (5-90)");
+	bad(MODERN "crypto map other client authentication list x\n",
+	    "t.conf:19: crypto map 'other': espgwd has one crypto map, 'vpn' (line 17)");
+}
+
 /* ------------------------------------------------------------ the checker */
 
 static void test_check(void **state)
@@ -1115,6 +1294,9 @@ int main(void)
 		cmocka_unit_test(test_long_line_and_load_errors),
 		cmocka_unit_test(test_file_writable),
 		cmocka_unit_test(test_file_readable),
+		cmocka_unit_test(test_group_keys),
+		cmocka_unit_test(test_users),
+		cmocka_unit_test(test_xauth_conf),
 		cmocka_unit_test(test_check),
 	};
 

@@ -1102,6 +1102,32 @@ static void test_p1_keys_known_answers(void **state)
 	}
 }
 
+/* Aggressive Mode's two steps (SKEYID, then the rest from g^xy) give the same keys. */
+static void test_p1_keys_two_steps(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(p1_kats) / sizeof(p1_kats[0]); i++) {
+		const struct p1_kat *t = &p1_kats[i];
+		struct ike_p1_keys k;
+
+		assert_int_equal(ike_p1_skeyid_psk(&k, t->hash, t->enc, t->keybits,
+						   IKE_CHUNK("secret-psk", 10),
+						   IKE_CHUNK(ni, sizeof(ni)),
+						   IKE_CHUNK(nr, sizeof(nr))), 0);
+		assert_memory_equal(k.skeyid, t->skeyid, k.prf_len);
+		assert_int_equal(ike_p1_keys_derive(&k, IKE_CHUNK(g2_gxy, 128), ckyi, ckyr), 0);
+		assert_memory_equal(k.skeyid_d, t->d, k.prf_len);
+		assert_memory_equal(k.skeyid_a, t->a, k.prf_len);
+		assert_memory_equal(k.skeyid_e, t->e, k.prf_len);
+		assert_memory_equal(k.key, t->key, k.key_len);
+		ike_p1_keys_clear(&k);
+		/* without SKEYID, nothing to derive from */
+		assert_int_equal(ike_p1_keys_derive(&k, IKE_CHUNK(g2_gxy, 128), ckyi, ckyr), -1);
+	}
+}
+
 static void test_ivs_known_answers(void **state)
 {
 	unsigned int i;
@@ -1523,6 +1549,7 @@ int main(void)
 		cmocka_unit_test(test_dh_agree),
 		cmocka_unit_test(test_dh_rejects_bad_peer_values),
 		cmocka_unit_test(test_p1_keys_known_answers),
+		cmocka_unit_test(test_p1_keys_two_steps),
 		cmocka_unit_test(test_ivs_known_answers),
 		cmocka_unit_test(test_hash_i_r_known_answers),
 		cmocka_unit_test(test_quick_mode_known_answers),

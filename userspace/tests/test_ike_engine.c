@@ -475,6 +475,32 @@ static void test_qm2_resent(void **state)
 }
 
 /* "crypto isakmp keepalive 10 2": R-U-THERE answered keeps the peer, five unanswered end it. */
+/* XAUTH required: a client proposing plain pre-shared keys is refused, nothing held. */
+static void test_xauth_required(void **state)
+{
+	struct eh *h = eh_new(EH_CONF_PULL "aaa authentication login vpnusers local\n"
+			      "username alice secret 0 pw\n"
+			      "crypto map intmap client authentication list vpnusers\n", NULL);
+	uint8_t b[IKE_INIT_MSG_MAX];
+	const struct eh_dgram *d;
+	struct isakmp_notify_pl n;
+	struct isakmp_msg m;
+	unsigned int i = 0;
+	struct ike_stats st;
+
+	(void)state;
+	d = eh_ask(h, b, ike_init_mm1(&h->ini, b, sizeof(b)));
+	assert_non_null(d);
+	assert_int_equal(isakmp_decode(d->buf, d->len, &m), ISAKMP_OK);
+	assert_int_equal(m.hdr.exch, ISAKMP_EXCH_INFO);
+	assert_int_equal(isakmp_decode_notify(isakmp_find(&m, ISAKMP_NP_N, &i), &n), 0);
+	assert_int_equal(n.type, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+	ike_get_stats(h->e, &st);
+	assert_int_equal(st.half_open, 0);
+	assert_int_equal(st.mm1, 0);
+	eh_free(h);
+}
+
 static void test_dpd(void **state)
 {
 	struct ike_init_conf ic = eh_client_default();
@@ -533,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_set_never_taken),
 		cmocka_unit_test(test_qm2_resent),
 		cmocka_unit_test(test_dpd),
+		cmocka_unit_test(test_xauth_required),
 	};
 
 	return cmocka_run_group_tests_name("ike_engine", tests, setup, NULL);

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "passwd.h"
+
 #define TOOL "build/bin/espgw"
 
 static char out[8192];
@@ -175,6 +177,23 @@ static void test_help(void **state)
 	assert_non_null(strstr(out, "espgw policy { add | replace } id ID"));
 }
 
+/* espgw hash-password: the hash of a line of stdin, never the password itself */
+static void test_hash_password(void **state)
+{
+	(void)state;
+	assert_int_equal(run_with("printf 'Wonderland9\\n' | ", "hash-password"), 0);
+	assert_int_equal(strncmp(out, "$y$", 3), 0);
+	assert_null(strstr(out, "Wonderland9"));
+	out[strcspn(out, "\n")] = 0;
+	assert_true(passwd_verify(out, "Wonderland9", 11));
+	assert_false(passwd_verify(out, "Wonderland", 10));
+	assert_int_equal(run_with("printf 'pw' | ", "hash-password sha512"), 0);
+	assert_int_equal(strncmp(out, "$6$", 3), 0);
+	assert_int_equal(run_with("printf '' | ", "hash-password"), 1);
+	assert_string_equal(out, "espgw: hash-password: no password on standard input\n");
+	assert_int_equal(run_with("printf pw | ", "hash-password md5"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +202,7 @@ int main(void)
 		cmocka_unit_test_setup(test_key_on_command_line_warns, need_tool),
 		cmocka_unit_test_setup(test_valid_request_is_sent, need_tool),
 		cmocka_unit_test_setup(test_help, need_tool),
+		cmocka_unit_test_setup(test_hash_password, need_tool),
 	};
 
 	return cmocka_run_group_tests_name("tool", tests, NULL, NULL);

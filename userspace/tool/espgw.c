@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "espgw.h"
+#include "passwd.h"
 #include "util.h"
 
 struct tool tool;
@@ -23,6 +26,7 @@ struct object {
 
 static int do_help(int argc, char **argv);
 static int do_version(int argc, char **argv);
+static int do_hash_password(int argc, char **argv);
 
 static const struct object objects[] = {
 	{ "sa",		do_sa,		"add|delete|show|flush|help",	"ESP SAs (-s: counters)" },
@@ -36,6 +40,8 @@ static const struct object objects[] = {
 	{ "pool",	do_pool,	"show",		"address pools and leases of espgwd" },
 	{ "version",	do_version,	"",		"version of this tool" },
 	{ "help",	do_help,	"",		"this list" },
+	{ "hash-password", do_hash_password, "[yescrypt|sha512]",
+				"a password from stdin, hashed for 'username NAME secret'" },
 };
 
 static void usage(FILE *f)
@@ -67,6 +73,63 @@ static int do_version(int argc, char **argv)
 	(void)argv;
 	printf("espgw %s\n", ESPGW_VERSION);
 	return EXIT_OK;
+}
+
+/*
+ * espgw hash-password [yescrypt|sha512]: one line of standard input (not
+ * echoed on a terminal), its crypt(3) hash on standard output, for
+ * 'username NAME secret 9 HASH' in espgwd.conf.
+ */
+static int do_hash_password(int argc, char **argv)
+{
+	char pw[PASSWD_MAX + 2], hash[PASSWD_HASH_MAX];
+	const char *method = argc > 0 ? argv[0] : NULL;
+	struct termios t, quiet;
+	bool tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &t);
+	size_t n;
+	int ret;
+
+	if (argc > 1 || (method && strcmp(method, "yescrypt") && strcmp(method, "sha512"))) {
+		tool_usage_error("hash-password: expected 'espgw hash-password [yescrypt|sha512]'");
+		return EXIT_USAGE;
+	}
+	if (tty) {
+		fputs("Password: ", stderr);
+		quiet = t;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	ret = fgets(pw, sizeof(pw), stdin) ? 0 : -1;
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+		fputc('\n', stderr);
+	}
+	n = ret ? 0 : strcspn(pw, "\r\n");
+	if (!ret && !pw[n] && n > PASSWD_MAX)
+		ret = -2;
+	pw[n] = 0;
+	if (!ret && !n)
+		ret = -3;
+	if (!ret && passwd_hash(pw, method, hash, sizeof(hash)))
+		ret = -4;
+	explicit_bzero(pw, sizeof(pw));
+	switch (ret) {
+	case 0:
+		printf("%s\n", hash);
+		explicit_bzero(hash, sizeof(hash));
+		return EXIT_OK;
+	case -1:
+	case -3:
+		fputs("espgw: hash-password: no password on standard input\n", stderr);
+		break;
+	case -2:
+		fprintf(stderr, "espgw: hash-password: the password is longer than %d characters\n",
+			PASSWD_MAX);
+		break;
+	default:
+		fputs("espgw: hash-password: cannot hash (no randomness?)\n", stderr);
+	}
+	return EXIT_FAIL;
 }
 
 void tool_usage_error(const char *fmt, ...)

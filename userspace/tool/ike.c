@@ -139,6 +139,7 @@ static void show_sa(const struct ctlrec *r, void *arg)
 	unsigned int group = (unsigned int)ctlrec_u64_of(r, "group", 0);
 	const char *dst = ctlrec_get(r, "dst"), *src = ctlrec_get(r, "src");
 	const char *state = ctlrec_get(r, "state"), *nat = ctlrec_get(r, "nat");
+	const char *grp = ctlrec_get(r, "cfg_group"), *user = ctlrec_get(r, "user");
 	unsigned int sport = (unsigned int)ctlrec_u64_of(r, "sport", 500);
 	char srcp[32];
 
@@ -166,13 +167,23 @@ static void show_sa(const struct ctlrec *r, void *arg)
 			jw_str(&c->w, "lease", lease);
 		else
 			jw_null(&c->w, "lease");
+		if (grp)
+			jw_str(&c->w, "client_group", grp);
+		else
+			jw_null(&c->w, "client_group");
+		if (user)
+			jw_str(&c->w, "user", user);
+		else
+			jw_null(&c->w, "user");
 		jw_obj_close(&c->w);
 	} else {
-		printf("%-15s %-21s %-12s %7u %9lld %-7s %-6s %5u %9u %s\n", dst, srcp, state,
+		/* the lease stays last: scripts take it from the end of the line */
+		printf("%-15s %-21s %-12s %7u %9lld %-7s %-6s %5u %9u %-12s %s\n", dst, srcp, state,
 		       (unsigned int)ctlrec_u64_of(r, "conn_id", 0),
 		       (long long)ctlrec_i64_of(r, "lifetime_left", 0),
 		       ike_alg_enc_show(enc, keylen), ike_alg_hash_show(hash), group,
-		       (unsigned int)ctlrec_u64_of(r, "ipsec_sa_pairs", 0), lease ? lease : "-");
+		       (unsigned int)ctlrec_u64_of(r, "ipsec_sa_pairs", 0), user ? user : "-",
+		       lease ? lease : "-");
 	}
 	c->n++;
 }
@@ -190,8 +201,9 @@ static int ike_show(int argc, char **argv)
 		jw_init(&c.w, stdout);
 		jw_arr_open(&c.w, NULL);
 	} else {
-		printf("%-15s %-21s %-12s %7s %9s %-7s %-6s %5s %9s %s\n", "dst", "src", "state",
-		       "conn-id", "lifetime", "enc", "hash", "group", "ipsec-sas", "lease");
+		printf("%-15s %-21s %-12s %7s %9s %-7s %-6s %5s %9s %-12s %s\n", "dst", "src",
+		       "state", "conn-id", "lifetime", "enc", "hash", "group", "ipsec-sas", "user",
+		       "lease");
 	}
 	ret = ask_records("ike show", "show", "sa", show_sa, &c);
 	if (tool.json) {
