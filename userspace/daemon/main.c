@@ -28,7 +28,7 @@
 #include "sdnotify.h"
 #include "udp.h"
 
-#define DEFAULT_CONF	"/etc/espgwd.conf"
+#define DEFAULT_CONF	"/etc/espgw/espgwd.conf"
 
 static volatile sig_atomic_t stop;
 
