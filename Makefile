@@ -45,7 +45,7 @@ TEST_BIN := $(TEST_SRC:userspace/tests/%.c=$(B)/tests/%)
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/espgw.h
 
 .PHONY: all module userspace tests unit fuzz regen regen-check deps check demo sparse clean help \
-	install uninstall install-dkms uninstall-dkms
+	install uninstall install-dkms uninstall-dkms deb
 all: module userspace
 
 help:
@@ -60,6 +60,7 @@ help:
 	@echo "make install  espgwd, espgw, man pages, espgwd.service, /etc/espgw/espgwd.conf"
 	@echo "              (PREFIX=$(PREFIX), DESTDIR=); 'make uninstall' removes them"
 	@echo "make install-dkms  the module's source for DKMS in $(DKMSDIR)"
+	@echo "make deb      the Debian packages espgw and espgw-dkms into $(B)/deb/"
 
 # The module is built in a per-kernel copy of kmod/ so that builds for 6.1 and
 # 6.12 do not trample each other's objects.
@@ -201,6 +202,11 @@ install-dkms: FORCE
 
 uninstall-dkms: FORCE
 	rm -rf $(DESTDIR)$(DKMSDIR)
+
+# Both packages from a copy of the tree (what git tracks or would: no build/),
+# so the checkout stays clean; the .debs land in build/deb/.
+deb: FORCE
+	$(Q)scripts/deb.sh
 
 FORCE:
 
