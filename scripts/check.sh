@@ -61,8 +61,8 @@ for t in isakmp engine; do
 done
 fi
 
-# selftests/test-install.sh installs these in the VM; the unit tests above ran already
-step "Debian packages (make deb) for the VM's install test"
+# the unit tests above ran already; built before the VM boots, which sees build/deb/
+step "Debian packages (make deb)"
 DEB_BUILD_OPTIONS="nocheck ${DEB_BUILD_OPTIONS:-}" make -s deb
 result "make deb builds espgw and espgw-dkms (lintian: no errors)" $?
 
