@@ -7,7 +7,20 @@
 # Kernel to build for: KVER picks an installed kernel (default: the 6.1 one).
 KVER ?= $(shell ls -d /lib/modules/6.1.*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)
 KDIR ?= /lib/modules/$(KVER)/build
+# the packages pass theirs (debian/rules); a checkout says what git describes
+ifeq ($(origin ESPGW_VERSION),undefined)
 ESPGW_VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo 0.0-unknown)
+endif
+
+# make install: PREFIX (packages: /usr), DESTDIR for a staging root
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DKMS_VERSION ?= $(ESPGW_VERSION)
+DKMSDIR ?= /usr/src/espgw-$(DKMS_VERSION)
+INSTALL ?= install
 
 B := build
 KB := $(B)/kmod-$(KVER)
@@ -31,7 +44,8 @@ TEST_BIN := $(TEST_SRC:userspace/tests/%.c=$(B)/tests/%)
 
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/espgw.h
 
-.PHONY: all module userspace tests unit fuzz regen regen-check deps check demo sparse clean help
+.PHONY: all module userspace tests unit fuzz regen regen-check deps check demo sparse clean help \
+	install uninstall install-dkms uninstall-dkms deb
 all: module userspace
 
 help:
@@ -43,6 +57,10 @@ help:
 	@echo "make sparse   module build with W=1 C=1 (sparse)"
 	@echo "make fuzz     libFuzzer on the ISAKMP decoder for FUZZ_TIME seconds (default 300)"
 	@echo "make regen    regenerate uapi header, kernel policies, docs from uapi/espgw.yaml"
+	@echo "make install  espgwd, espgw, man pages, espgwd.service, /etc/espgw/espgwd.conf"
+	@echo "              (PREFIX=$(PREFIX), DESTDIR=); 'make uninstall' removes them"
+	@echo "make install-dkms  the module's source for DKMS in $(DKMSDIR)"
+	@echo "make deb      the Debian packages espgw and espgw-dkms into $(B)/deb/"
 
 # The module is built in a per-kernel copy of kmod/ so that builds for 6.1 and
 # 6.12 do not trample each other's objects.
@@ -70,28 +88,28 @@ userspace: $(B)/bin/espgw $(B)/bin/espgwd $(B)/bin/espgw-ikeload $(B)/bin/espgw-
 
 $(B)/obj/%.o: userspace/%.c $(wildcard userspace/*/*.h) uapi/linux/espgw.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libespgw.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/espgw: $(TOOL_OBJ) $(B)/libespgw.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libespgw.a $(LDLIBS_NL)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(B)/libespgw.a $(LDLIBS_NL)
 
 $(B)/bin/espgwd: $(B)/obj/daemon/main.o $(B)/libespgw.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(B)/libespgw.a $(LDLIBS_NL)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libespgw.a $(LDLIBS_NL)
 
 # bench/ike-load's IKEv1 initiator
 $(B)/bin/espgw-ikeload: $(B)/obj/bench/ikeload.o $(B)/libespgw.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(B)/libespgw.a $(LDLIBS_NL)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libespgw.a $(LDLIBS_NL)
 
 # selftests/test-flood.sh's MM1 flood
 $(B)/bin/espgw-ikeflood: $(B)/obj/bench/ikeflood.o $(B)/libespgw.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(B)/libespgw.a
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libespgw.a
 
 $(B)/tests/%: userspace/tests/%.c $(B)/libespgw.a
 	@mkdir -p $(dir $@)
@@ -101,7 +119,7 @@ tests: $(TEST_BIN)
 
 # Userspace unit tests (cmocka, TAP output), summarised by scripts/tap-count.
 unit: tests $(B)/bin/espgw $(B)/bin/espgwd
-	$(Q)scripts/unit.sh $(TEST_BIN)
+	$(Q)scripts/unit.sh $(TEST_BIN) scripts/test-install.sh
 
 # libFuzzer (ASan + UBSan): the ISAKMP codec, and the engine on a fake kernel and clock.
 FUZZ_TIME ?= 300
@@ -142,6 +160,55 @@ check:
 
 demo:
 	$(Q)scripts/demo.sh
+
+MAN8 := docs/espgw.8 docs/espgwd.8
+MAN5 := docs/espgwd.conf.5
+
+$(B)/espgwd.service: dist/espgwd.service.in FORCE
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< >$@.tmp && mv $@.tmp $@
+
+# The configuration is installed once: an admin's own file is never replaced.
+# It holds the document's key: change it before starting the service.
+install: $(B)/bin/espgw $(B)/bin/espgwd $(B)/espgwd.service FORCE
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(UNITDIR)
+	$(INSTALL) -m 0755 $(B)/bin/espgwd $(B)/bin/espgw $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(B)/espgwd.service $(DESTDIR)$(UNITDIR)/espgwd.service
+	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/espgw
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/espgw/espgwd.conf ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/espgw/espgwd.conf"; \
+	else \
+		echo "$(INSTALL) -m 0600 docs/examples/cisco-14123.conf $(DESTDIR)$(SYSCONFDIR)/espgw/espgwd.conf"; \
+		$(INSTALL) -m 0600 docs/examples/cisco-14123.conf $(DESTDIR)$(SYSCONFDIR)/espgw/espgwd.conf; \
+	fi
+
+# The configuration stays, like a package's conffile before a purge.
+uninstall: FORCE
+	rm -f $(DESTDIR)$(SBINDIR)/espgwd $(DESTDIR)$(SBINDIR)/espgw \
+		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
+		$(DESTDIR)$(UNITDIR)/espgwd.service
+
+# What DKMS builds the module from: kmod/, the uapi header it includes, dkms.conf.
+install-dkms: FORCE
+	$(INSTALL) -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/uapi/linux
+	$(INSTALL) -m 0644 kmod/*.c kmod/*.h kmod/Kbuild $(DESTDIR)$(DKMSDIR)/kmod/
+	$(INSTALL) -m 0644 uapi/linux/espgw.h $(DESTDIR)$(DKMSDIR)/uapi/linux/
+	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' dist/dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
+	chmod 0644 $(DESTDIR)$(DKMSDIR)/dkms.conf
+
+uninstall-dkms: FORCE
+	rm -rf $(DESTDIR)$(DKMSDIR)
+
+# Both packages from a copy of the tree (what git tracks or would: no build/),
+# so the checkout stays clean; the .debs land in build/deb/.
+deb: FORCE
+	$(Q)scripts/deb.sh
+
+FORCE:
 
 clean:
 	rm -rf $(B)

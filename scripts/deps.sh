@@ -9,6 +9,8 @@
 #               installed alone so nothing else is taken from trixie)
 #   build     : gcc, make, libnl-genl-3-dev, libnl-route-3-dev, libssl-dev, sparse, python3-yaml
 #   peers     : strongswan, nftables, iperf3, tcpdump, iproute2, vpnc
+#   packaging : debhelper, dh-dkms, dkms, dpkg-dev, fakeroot, lintian, man-db ('make deb';
+#               the VM's install test runs the host's dkms)
 #   libreswan : 4.10 (bookworm's libreswan_4.10-2+deb12u1), NOT installed: Debian's package
 #               conflicts with strongSwan's. Its .deb is fetched with 'apt-get download' into
 #               $LIBRESWAN_CACHE and unpacked with dpkg-deb -x into $LIBRESWAN_DIR (default
@@ -34,7 +36,8 @@ BASE_PKGS="build-essential make gcc clang pkg-config sparse python3 python3-yaml
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libcmocka-dev
 	python3-cryptography strongswan strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins nftables iperf3 tcpdump iproute2 vpnc
-	kmod procps util-linux iputils-ping conntrack"
+	kmod procps util-linux iputils-ping conntrack
+	debhelper dh-dkms dkms dpkg-dev fakeroot lintian man-db"
 # what libreswan 4.10's programs link against (its Depends less the tools it does not need
 # here), and certutil for its NSS database; none of these conflicts with strongSwan
 LIBRESWAN_LIBS="libnss3 libnss3-tools libnspr4 libaudit1 libcap-ng0 libcrypt1 libcurl3-nss

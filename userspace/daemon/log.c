@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
-static bool use_syslog, quiet;
+static bool use_syslog, quiet, to_journal;
 static unsigned int debug_cats;
 
 void log_quiet(bool on)
@@ -14,9 +17,25 @@ void log_quiet(bool on)
 	quiet = on;
 }
 
+/*
+ * systemd connects stderr to the journal and says so in $JOURNAL_STREAM,
+ * "device:inode" of that stream (an inherited variable names another file).
+ */
+static bool stderr_is_journal(void)
+{
+	const char *s = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!s || sscanf(s, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st))
+		return false;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
 void log_init(bool to_syslog, unsigned int debug)
 {
 	use_syslog = to_syslog;
+	to_journal = stderr_is_journal();
 	debug_cats = debug;
 	if (use_syslog)
 		openlog("espgwd", LOG_PID, LOG_DAEMON);
@@ -60,6 +79,19 @@ static void vlog(int prio, const char *fmt, va_list ap)
 	if (use_syslog) {
 		vsyslog(prio, fmt, ap);
 		return;
+	}
+	if (to_journal) {
+		/* the journal reads the priority and has its own timestamps */
+		fprintf(stderr, "<%d>", prio);
+	} else {
+		struct timespec ts;
+		struct tm tm;
+		char when[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld ", when, ts.tv_nsec / 1000000);
 	}
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -25,9 +25,10 @@
 #include "kernel.h"
 #include "log.h"
 #include "priv.h"
+#include "sdnotify.h"
 #include "udp.h"
 
-#define DEFAULT_CONF	"/etc/espgwd.conf"
+#define DEFAULT_CONF	"/etc/espgw/espgwd.conf"
 
 static volatile sig_atomic_t stop;
 
@@ -184,6 +185,10 @@ int main(int argc, char **argv)
 			ESPGW_VERSION, port, natt_port);
 	else
 		log_msg(LOG_INFO, "espgwd %s listening on UDP %u", ESPGW_VERSION, port);
+	/* systemd's Type=notify: the sockets are open, the kernel answers */
+	ret = sd_notify_send("READY=1");
+	if (ret < 0)
+		log_msg(LOG_WARNING, "cannot notify systemd ($NOTIFY_SOCKET): %s", strerror(-ret));
 
 	nudp = udp_fds(udp, fds);
 	for (i = 0; i < nudp; i++)
@@ -209,6 +214,7 @@ int main(int argc, char **argv)
 			timeout = 1;
 	}
 	log_msg(LOG_INFO, "shutting down: deleting every SA");
+	sd_notify_send("STOPPING=1");
 	ike_engine_free(e);
 	udp_flush(udp);
 	kernel_flush(k);
