@@ -234,6 +234,15 @@ void half_add(struct ike_engine *e, struct ike_half *h)
 	h->acct->halves++;
 }
 
+struct peer_acct *half_room(struct ike_engine *e, uint32_t addr)
+{
+	while (e->nhalves >= e->lim.half_open && e->halves) {
+		e->st.half_open_evicted++;
+		half_free(e, e->halves);
+	}
+	return peer_get(e, addr);
+}
+
 void half_free(struct ike_engine *e, struct ike_half *h)
 {
 	htab_del(&e->half_init, &h->by_init);

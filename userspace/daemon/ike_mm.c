@@ -105,11 +105,7 @@ void mm1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 		notify_plain(e, local, peer, &m->hdr, ISAKMP_N_NO_PROPOSAL_CHOSEN);
 		return;
 	}
-	while (e->nhalves >= e->lim.half_open && e->halves) {
-		e->st.half_open_evicted++;
-		half_free(e, e->halves);
-	}
-	acct = peer_get(e, peer->sin_addr.s_addr);
+	acct = half_room(e, peer->sin_addr.s_addr);
 	if (!acct)
 		return;
 

@@ -277,6 +277,11 @@ struct ike_half *half_find_init(struct ike_engine *e, const uint8_t *ci,
 				const struct sockaddr_in *peer);
 void half_add(struct ike_engine *e, struct ike_half *h);
 void half_free(struct ike_engine *e, struct ike_half *h);
+/*
+ * Room for one more half-open exchange (the oldest evicted while the table is
+ * full), and the peer's account for it; NULL on allocation failure.
+ */
+struct peer_acct *half_room(struct ike_engine *e, uint32_t addr);
 /* A half-open exchange becomes an ISAKMP SA in MM4_SENT (h is freed); NULL: no memory. */
 struct ike_sa *sa_from_half(struct ike_engine *e, struct ike_half *h);
 /* Phase 1 is done: count it against its (whole) identity; -1 when the identity's cap is reached. */
