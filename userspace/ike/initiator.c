@@ -321,26 +321,34 @@ static struct ike_auth_in auth_in(const struct ike_init *in, const uint8_t *id_b
 	};
 }
 
-/* HDR*, IDii, HASH_I [, N(INITIAL-CONTACT)] */
-int ike_init_mm5(struct ike_init *in, uint8_t *buf, size_t cap)
+/* HASH_I over our IDii_b (type, UDP, port 500, data), as MM5 and AM3 send it */
+static int own_hash_i(const struct ike_init *in, uint8_t *hash)
 {
 	const struct ike_init_conf *c = &in->conf;
-	uint8_t idb[4 + IKE_INIT_ID_MAX], hash[IKE_MAX_HASH], spi[2 * ISAKMP_COOKIE_LEN];
+	uint8_t idb[4 + IKE_INIT_ID_MAX];
 	struct ike_auth_in ai;
-	struct isakmp_hdr h;
-	struct isakmp_enc e;
-	int len;
 
-	if (!in->keys.prf_len)
-		return fail(in, ISAKMP_E_INVAL, "no phase-1 keys yet");
-	/* IDii_b: type, UDP, port 500, data */
 	idb[0] = c->id_type;
 	idb[1] = 17;
 	put_be16(idb + 2, 500);
 	if (c->id_len)
 		memcpy(idb + 4, c->id, c->id_len);
 	ai = auth_in(in, idb, 4 + c->id_len);
-	if (ike_hash_i(&in->keys, &ai, hash))
+	return ike_hash_i(&in->keys, &ai, hash);
+}
+
+/* HDR*, IDii, HASH_I [, N(INITIAL-CONTACT)] */
+int ike_init_mm5(struct ike_init *in, uint8_t *buf, size_t cap)
+{
+	const struct ike_init_conf *c = &in->conf;
+	uint8_t hash[IKE_MAX_HASH], spi[2 * ISAKMP_COOKIE_LEN];
+	struct isakmp_hdr h;
+	struct isakmp_enc e;
+	int len;
+
+	if (!in->keys.prf_len)
+		return fail(in, ISAKMP_E_INVAL, "no phase-1 keys yet");
+	if (own_hash_i(in, hash))
 		return fail(in, ISAKMP_E_CRYPTO, "HASH_I");
 	hdr(in, &h, ISAKMP_EXCH_IDPROT, 0);
 	isakmp_enc_init(&e, buf, cap, &h);
@@ -502,22 +510,15 @@ int ike_init_am2(struct ike_init *in, const uint8_t *msg, size_t len)
 int ike_init_am3(struct ike_init *in, uint8_t *buf, size_t cap)
 {
 	const struct ike_init_conf *c = &in->conf;
-	uint8_t idb[4 + IKE_INIT_ID_MAX], hash[IKE_MAX_HASH], spi[2 * ISAKMP_COOKIE_LEN];
+	uint8_t hash[IKE_MAX_HASH], spi[2 * ISAKMP_COOKIE_LEN];
 	uint8_t d[IKE_MAX_HASH], iv[IKE_MAX_BLOCK];
-	struct ike_auth_in ai;
 	struct isakmp_hdr h;
 	struct isakmp_enc e;
 	int len;
 
 	if (!in->keys.prf_len || !in->nr_len)
 		return fail(in, ISAKMP_E_INVAL, "no AM2 yet");
-	idb[0] = c->id_type;
-	idb[1] = 17;
-	put_be16(idb + 2, 500);
-	if (c->id_len)
-		memcpy(idb + 4, c->id, c->id_len);
-	ai = auth_in(in, idb, 4 + c->id_len);
-	if (ike_hash_i(&in->keys, &ai, hash))
+	if (own_hash_i(in, hash))
 		return fail(in, ISAKMP_E_CRYPTO, "HASH_I");
 	hdr(in, &h, ISAKMP_EXCH_AGGRESSIVE, 0);
 	isakmp_enc_init(&e, buf, cap, &h);
