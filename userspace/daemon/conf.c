@@ -251,6 +251,12 @@ static const struct conf_cmd top_cmds[] = {
 	{ .w = { "crypto", "ipsec", "transform-set" }, .fn = cf_tset_def },
 	{ .w = { "crypto", "ipsec", "security-association", "lifetime" }, .fn = cf_sa_lifetime,
 	  .hint = 3, .usage = "crypto ipsec security-association lifetime seconds N|kilobytes N" },
+	{ .w = { "crypto", "ipsec", "security-association", "replay", "window-size" },
+	  .fn = cf_sa_replay_window, .min = 5, .max = 6, .hint = 3,
+	  .usage = "crypto ipsec security-association replay window-size [64|128|256|512|1024]" },
+	{ .w = { "crypto", "ipsec", "security-association", "replay", "disable" },
+	  .fn = cf_sa_replay_off, .min = 5, .max = 5, .hint = 3,
+	  .usage = "crypto ipsec security-association replay disable" },
 	{ .w = { "crypto", "dynamic-map" }, .fn = cf_open_dynmap, .min = 4, .max = 4,
 	  .usage = "crypto dynamic-map NAME SEQ" },
 	{ .w = { "crypto", "map" }, .fn = cf_crypto_map },
@@ -552,6 +558,7 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 	memset(c, 0, sizeof(*c));
 	c->sa_life_sec = 3600;
 	c->sa_life_kb = 4608000;
+	c->sa_replay_window = CONF_REPLAY_WINDOW_DEFAULT;
 	c->isakmp_pool = -1;
 	c->lease_grace = CONF_GRACE_DEFAULT;
 	c->natt_keepalive = CONF_NATT_KEEPALIVE_DEFAULT;

@@ -30,6 +30,12 @@
 #define CONF_GRACE_DEFAULT 60	/* seconds a released lease waits for its client */
 #define CONF_NATT_KEEPALIVE_DEFAULT 20	/* seconds between NAT keepalives */
 #define CONF_USER_MAX	64	/* bytes of a user name, NUL included */
+/*
+ * 1024 packets, IOS's largest, where IOS defaults to 64: on a multi-core gateway
+ * packets of one SA are decrypted on several CPUs and reach the window out of
+ * order, and 64 is well within what that reorders under load (docs/performance.md).
+ */
+#define CONF_REPLAY_WINDOW_DEFAULT 1024
 #define CONF_XAUTH_TIMEOUT_DEFAULT 60	/* seconds a client has to answer XAUTH */
 
 /* An IPv4 prefix, host byte order, addr already masked. */
@@ -158,6 +164,7 @@ struct conf {
 	/* "crypto ipsec security-association lifetime seconds|kilobytes N" */
 	uint64_t sa_life_sec;		/* default 3600 */
 	uint64_t sa_life_kb;		/* default 4608000 */
+	uint32_t sa_replay_window;	/* inbound SAs' anti-replay window, packets; 0 = off */
 	struct conf_pool pools[CONF_MAX_POOLS];
 	size_t npools;
 	/* "crypto isakmp client configuration address-pool local NAME" -> index, -1 none */

@@ -160,6 +160,31 @@ int cf_sa_lifetime(struct st *s)
 	return sa_lifetime(s, 4, &s->c->sa_life_sec, &s->c->sa_life_kb);
 }
 
+/* crypto ipsec security-association replay window-size [N]: IOS's sizes; no N is 64 */
+int cf_sa_replay_window(struct st *s)
+{
+	static const uint32_t sizes[] = { 64, 128, 256, 512, 1024 };
+	uint64_t n = 64;
+	size_t i;
+
+	if (s->ntok == 6 && cf_num(s, "replay window-size", s->tok[5], 64, 1024, &n))
+		return -1;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (n == sizes[i]) {
+			s->c->sa_replay_window = (uint32_t)n;
+			return 0;
+		}
+	return cf_perr(s, "replay window-size: expected 64, 128, 256, 512 or 1024, not '%s'",
+		       s->tok[5]);
+}
+
+/* crypto ipsec security-association replay disable */
+int cf_sa_replay_off(struct st *s)
+{
+	s->c->sa_replay_window = 0;
+	return 0;
+}
+
 /* ------------------------------------------------------------ dynamic map */
 
 int cf_open_dynmap(struct st *s)

@@ -229,6 +229,8 @@ extern const struct conf_block cf_policy_block, cf_group_block;
 /* conf_ipsec.c */
 int cf_tset_def(struct st *s);
 int cf_sa_lifetime(struct st *s);
+int cf_sa_replay_window(struct st *s);
+int cf_sa_replay_off(struct st *s);
 int cf_open_dynmap(struct st *s);
 int cf_crypto_map(struct st *s);
 extern const struct conf_block cf_tset_block, cf_dynmap_block, cf_iface_block;

@@ -158,8 +158,9 @@ static int install_sa(struct ike_engine *e, struct ike_sa *sa, struct qm *q, boo
 	}
 	ks.flags = ike_p2_transform_is_legacy(&t) ? ESPGW_SA_FLAGS_LEGACY : 0;
 	if (in) {
-		ks.have |= 1u << ESPGW_A_SA_SELECTOR;
+		ks.have |= 1u << ESPGW_A_SA_SELECTOR | 1u << ESPGW_A_SA_REPLAY_WINDOW;
 		sel_from(&ks.sel, c);
+		ks.replay_window = e->conf->sa_replay_window;
 	}
 	if (c->encap) {
 		/* ESP in UDP (RFC 3948), between our NAT-T port and the client's mapping */

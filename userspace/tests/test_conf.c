@@ -511,6 +511,30 @@ static void test_groups(void **state)
 	    "t.conf:1: expected 'crypto isakmp keepalive SECONDS [RETRY] [periodic|on-demand]'");
 }
 
+/* the inbound SAs' anti-replay window: 1024 unless set, IOS's sizes, or off */
+static void test_replay_window(void **state)
+{
+	(void)state;
+	ok(MODERN);
+	assert_int_equal(C.sa_replay_window, 1024);
+	conf_free(&C);
+	ok(MODERN "crypto ipsec security-association replay window-size 256\n");
+	assert_int_equal(C.sa_replay_window, 256);
+	conf_free(&C);
+	ok(MODERN "crypto ipsec security-association replay window-size\n");
+	assert_int_equal(C.sa_replay_window, 64);
+	conf_free(&C);
+	ok(MODERN "crypto ipsec security-association replay disable\n");
+	assert_int_equal(C.sa_replay_window, 0);
+	conf_free(&C);
+	bad("crypto ipsec security-association replay window-size 100\n",
+	    "t.conf:1: replay window-size: expected 64, 128, 256, 512 or 1024, not '100'");
+	bad("crypto ipsec security-association replay window-size 2048\n",
+	    "t.conf:1: replay window-size: 2048 is out of range (64-1024)");
+	bad("crypto ipsec security-association replay disable now\n",
+	    "t.conf:1: unexpected 'now' after 'crypto ipsec security-association replay disable'");
+}
+
 static void test_crlf_tabs_comments(void **state)
 {
 	(void)state;
@@ -1279,6 +1303,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_replay_window),
 		cmocka_unit_test(test_document_pasted),
 		cmocka_unit_test(test_document_indented),
 		cmocka_unit_test(test_modern_and_defaults),

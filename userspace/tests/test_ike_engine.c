@@ -252,6 +252,9 @@ static void check_tunnel(struct eh *h)
 	assert_int_equal(in->sel.src_len, 24);
 	assert_int_equal(in->sel.dst, h->ini.addr);
 	assert_int_equal(in->sel.dst_len, 32);
+	/* the configured anti-replay window (the default here), on the inbound SA */
+	assert_true(in->have & 1u << ESPGW_A_SA_REPLAY_WINDOW);
+	assert_int_equal(in->replay_window, CONF_REPLAY_WINDOW_DEFAULT);
 }
 
 static void test_tunnel_step_by_step(void **state)
