@@ -15,7 +15,8 @@
 # ALG-udp are the same with ESP in UDP (NAT-T, RFC 3948) on both sides: XFRM's
 # 'encap espinudp' against espgw's, for BENCH_NATT_ALGS (gcm128; "" for none).
 # BENCH_SECS (10) per run, BENCH_ROUNDS (1) repetitions of the comparison,
-# BENCH_ALGS ("gcm128 aes128-sha1"), BENCH_EXTRA (10000).
+# BENCH_ALGS ("gcm128 aes128-sha1"), BENCH_EXTRA (10000), BENCH_REPLAY (1024: the
+# anti-replay window of espgw's and XFRM's inbound SAs alike, espgwd's default).
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../selftests/lib.sh
 source "$ROOT/selftests/lib.sh"
@@ -27,6 +28,7 @@ ROUNDS=${BENCH_ROUNDS:-1}
 BALGS=${BENCH_ALGS:-gcm128 aes128-sha1}
 NALGS=${BENCH_NATT_ALGS-gcm128}
 EXTRA=${BENCH_EXTRA:-10000}
+export REPLAY_WINDOW=${BENCH_REPLAY:-1024}
 OUTD=${BENCH_OUT:-/tmp/espgw-vm-out}
 PORT=5201
 PY=/usr/bin/python3
@@ -118,10 +120,10 @@ while True:
     o, i = dec.raw_decode(t, i)
     out += o if isinstance(o, list) else [o]
 print(" ".join(str(s["stats"][k]) for s in out
-               for k in ("packets", "auth_fail", "replay", "errors", "mtu")))' <<<"$d")
+               for k in ("packets", "auth_fail", "replay", "replay_late", "errors", "mtu")))' <<<"$d")
 	# shellcheck disable=SC2086
 	set -- "$1" "$2" $d
-	info "check $1 $2: espgw inbound SA $3 packets (auth_fail $4, replay drops $5, errors $6), outbound SA $8 packets (errors ${11}, mtu ${12}); client XFRM sent $(xfrm_packets "$NS_CLIENT" $SPI_IN), received $(xfrm_packets "$NS_CLIENT" $SPI_OUT) (replay drops $(xfrm_replay "$NS_CLIENT" $SPI_OUT))"
+	info "check $1 $2: espgw inbound SA $3 packets (auth_fail $4, replay drops before decryption $5, after $6, errors $7), outbound SA $9 packets (errors ${13}, mtu ${14}); client XFRM sent $(xfrm_packets "$NS_CLIENT" $SPI_IN), received $(xfrm_packets "$NS_CLIENT" $SPI_OUT) (replay drops $(xfrm_replay "$NS_CLIENT" $SPI_OUT))"
 }
 
 kmem() { awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo; }

@@ -56,8 +56,10 @@ plain_down() {
 	return 0
 }
 
-# xfrm_replay NS SPI: the replay drops of an XFRM state ('ip -s xfrm state')
+# xfrm_replay NS SPI: the replay drops of an XFRM state ('ip -s xfrm state'): its
+# 'replay-window' counter (older than the window) and its 'replay' one (seen before)
 xfrm_replay() {
 	n "$1" ip -s xfrm state list spi "$2" 2>/dev/null |
-		sed -n 's/.*replay-window [0-9]* replay \([0-9]*\) failed.*/\1/p' | head -n1
+		sed -n 's/.*replay-window \([0-9]*\) replay \([0-9]*\) failed.*/too old \1, seen \2/p' |
+		head -n1
 }
