@@ -221,8 +221,7 @@ void espgw_esp_output(struct espgw_sa *sa, struct sk_buff *skb)
 
 	seq = atomic64_inc_return(&sa->seq);
 	if (unlikely(seq > U32_MAX)) {
-		/* RFC 4303 3.3.3: never cycle the counter without ESN. */
-		espgw_sa_account(sa, ~0U);
+		espgw_sa_seq_exhausted(sa);
 		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
 	}
 	if (unlikely(!espgw_sa_account(sa, skb->len)))
@@ -288,7 +287,7 @@ static void esp_input_finish(struct sk_buff *skb, int err)
 		return esp_drop(sa, skb, err == -EBADMSG ? ESPGW_DROP_AUTH : ESPGW_DROP_ERROR);
 	/* Only now, authenticated, may the packet move the window (RFC 4303 3.4.3). */
 	if (!espgw_replay_advance(sa, cb->seq))
-		return esp_drop(sa, skb, ESPGW_DROP_REPLAY);
+		return esp_drop(sa, skb, ESPGW_DROP_REPLAY_LATE);
 	/* Authentic and fresh: if it comes from elsewhere, the peer's NAT moved. */
 	if (sa->encap && (cb->saddr != READ_ONCE(sa->src) ||
 			  cb->sport != READ_ONCE(sa->encap_pport)))

@@ -37,7 +37,7 @@
 #define IKE_PORT	500
 #define IKE_NATT_PORT	4500
 
-/* IKE itself and ESP packets are never policy traffic. */
+/* An ESP packet, or UDP to or from the IKE ports (500, 4500). */
 static bool is_ike_or_esp(struct sk_buff *skb, const struct iphdr *iph)
 {
 	const struct udphdr *uh;
@@ -136,14 +136,20 @@ static unsigned int espgw_nf_out(void *priv, struct sk_buff *skb,
 	struct espgw_policy *p;
 	struct espgw_sa *sa;
 
-	if (!READ_ONCE(en->policy_count) || __this_cpu_read(espgw_xmit_recursion) ||
-	    is_ike_or_esp(skb, iph))
+	if (!READ_ONCE(en->policy_count) || __this_cpu_read(espgw_xmit_recursion))
+		return NF_ACCEPT;
+	/*
+	 * The gateway's own IKE and ESP (espgwd's, XFRM's) are never policy
+	 * traffic. Forwarded packets that look like IKE or ESP are: an inside
+	 * host's UDP to port 500 toward a client is encrypted like any other.
+	 */
+	if (!(IPCB(skb)->flags & IPSKB_FORWARDED) && is_ike_or_esp(skb, iph))
 		return NF_ACCEPT;
 
 	p = espgw_policy_lookup_out(en, iph->saddr, iph->daddr, iph->protocol);
 	if (!p)
 		return NF_ACCEPT;
-	atomic64_inc(&p->packets);
+	espgw_policy_count(p);
 	if (p->action == ESPGW_ACTION_BYPASS)
 		return NF_ACCEPT;
 	if (p->action == ESPGW_ACTION_DISCARD) {
@@ -178,10 +184,15 @@ static unsigned int espgw_nf_in(void *priv, struct sk_buff *skb,
 
 	if (!READ_ONCE(en->policy_count) || skb->dev == rcu_access_pointer(en->dev))
 		return NF_ACCEPT;
-	if (is_ike_or_esp(skb, iph) && inet_addr_type(state->net, iph->daddr) == RTN_LOCAL)
-		return NF_ACCEPT;
 	p = espgw_policy_lookup_in(en, iph->saddr, iph->daddr, iph->protocol);
 	if (!p || p->action != ESPGW_ACTION_PROTECT)
+		return NF_ACCEPT;
+	/*
+	 * A client whose tunnel covers the gateway's own address sends its IKE
+	 * and ESP from inside the policy: those are for the gateway. Only here,
+	 * off the common path, does that cost a FIB lookup.
+	 */
+	if (is_ike_or_esp(skb, iph) && inet_addr_type(state->net, iph->daddr) == RTN_LOCAL)
 		return NF_ACCEPT;
 	espgw_stats_drop(en->stats, ESPGW_DROP_PLAINTEXT);
 	return NF_DROP;

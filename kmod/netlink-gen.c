@@ -3,6 +3,10 @@
 
 #include "netlink-gen.h"
 
+static struct netlink_range_validation espgw_range_lifetime_secs_max = {
+	.max = ESPGW_LIFETIME_SECS_MAX,
+};
+
 const struct nla_policy espgw_selector_nl_policy[ESPGW_A_SELECTOR_MAX + 1] = {
 	[ESPGW_A_SELECTOR_SRC] = { .type = NLA_BE32 },
 	[ESPGW_A_SELECTOR_SRC_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
@@ -16,8 +20,8 @@ const struct nla_policy espgw_lifetime_nl_policy[ESPGW_A_LIFETIME_MAX + 1] = {
 	[ESPGW_A_LIFETIME_HARD_BYTES] = { .type = NLA_U64 },
 	[ESPGW_A_LIFETIME_SOFT_PACKETS] = { .type = NLA_U64 },
 	[ESPGW_A_LIFETIME_HARD_PACKETS] = { .type = NLA_U64 },
-	[ESPGW_A_LIFETIME_SOFT_SECS] = { .type = NLA_U64 },
-	[ESPGW_A_LIFETIME_HARD_SECS] = { .type = NLA_U64 },
+	[ESPGW_A_LIFETIME_SOFT_SECS] = NLA_POLICY_FULL_RANGE(NLA_U64, &espgw_range_lifetime_secs_max),
+	[ESPGW_A_LIFETIME_HARD_SECS] = NLA_POLICY_FULL_RANGE(NLA_U64, &espgw_range_lifetime_secs_max),
 };
 
 const struct nla_policy espgw_sa_stats_nl_policy[ESPGW_A_SA_STATS_MAX + 1] = {
@@ -30,6 +34,7 @@ const struct nla_policy espgw_sa_stats_nl_policy[ESPGW_A_SA_STATS_MAX + 1] = {
 	[ESPGW_A_SA_STATS_MTU] = { .type = NLA_U64 },
 	[ESPGW_A_SA_STATS_ERRORS] = { .type = NLA_U64 },
 	[ESPGW_A_SA_STATS_ENCAP] = { .type = NLA_U64 },
+	[ESPGW_A_SA_STATS_REPLAY_LATE] = { .type = NLA_U64 },
 };
 
 const struct nla_policy espgw_encap_nl_policy[ESPGW_A_ENCAP_MAX + 1] = {

@@ -102,7 +102,8 @@ static int put_sa_stats(struct sk_buff *msg, struct espgw_sa *sa)
 	    put_u64(msg, ESPGW_A_SA_STATS_TRAILER, s.drops[ESPGW_DROP_TRAILER], pad) ||
 	    put_u64(msg, ESPGW_A_SA_STATS_MTU, s.drops[ESPGW_DROP_MTU], pad) ||
 	    put_u64(msg, ESPGW_A_SA_STATS_ERRORS, s.drops[ESPGW_DROP_ERROR], pad) ||
-	    put_u64(msg, ESPGW_A_SA_STATS_ENCAP, s.drops[ESPGW_DROP_ENCAP], pad))
+	    put_u64(msg, ESPGW_A_SA_STATS_ENCAP, s.drops[ESPGW_DROP_ENCAP], pad) ||
+	    put_u64(msg, ESPGW_A_SA_STATS_REPLAY_LATE, s.drops[ESPGW_DROP_REPLAY_LATE], pad))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -191,7 +192,7 @@ static int policy_fill(struct sk_buff *msg, struct espgw_policy *p, u32 portid, 
 	    nla_put_u32(msg, ESPGW_A_POLICY_PRIORITY, p->priority) ||
 	    nla_put_u32(msg, ESPGW_A_POLICY_ACTION, p->action) ||
 	    put_sel(msg, ESPGW_A_POLICY_SELECTOR, &p->sel) ||
-	    put_u64(msg, ESPGW_A_POLICY_PACKETS, atomic64_read(&p->packets), ESPGW_A_POLICY_PAD))
+	    put_u64(msg, ESPGW_A_POLICY_PACKETS, espgw_policy_packets(p), ESPGW_A_POLICY_PAD))
 		goto err;
 	if (p->action == ESPGW_ACTION_PROTECT &&
 	    (nla_put_be32(msg, ESPGW_A_POLICY_SA_DST, p->sa_key.dst) ||
@@ -313,27 +314,32 @@ int espgw_nl_sa_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* Dumps resume by position; a change in between sets NLM_F_DUMP_INTR. */
+/*
+ * Dumps resume at the index (SA serial, policy id) of the first object that did
+ * not fit, found in O(log n), so a dump of n objects costs O(n log n) and not
+ * O(n^2); a change in between sets NLM_F_DUMP_INTR. cb->args[1] marks the end.
+ */
 int espgw_nl_sa_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct espgw_net *en = espgw_net(sock_net(skb->sk));
-	long idx = 0, start = cb->args[0];
+	unsigned long idx;
 	struct espgw_sa *sa;
 
+	if (cb->args[1])
+		return 0;
 	mutex_lock(&en->lock);
 	cb->seq = en->gen;
-	list_for_each_entry(sa, &en->sa_list, list) {
-		if (idx++ < start)
-			continue;
+	xa_for_each_start(&en->sa_ids, idx, sa, cb->args[0]) {
 		if (sa_fill(skb, sa, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			    NLM_F_MULTI, ESPGW_CMD_SA_GET, 0)) {
-			idx--;
-			break;
+			cb->args[0] = idx;
+			goto out;
 		}
 		genl_dump_check_consistent(cb, genlmsg_data(nlmsg_data(nlmsg_hdr(skb))));
 	}
+	cb->args[1] = 1;
+out:
 	mutex_unlock(&en->lock);
-	cb->args[0] = idx;
 	return skb->len;
 }
 
@@ -404,23 +410,24 @@ int espgw_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 int espgw_nl_policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct espgw_net *en = espgw_net(sock_net(skb->sk));
-	long idx = 0, start = cb->args[0];
 	struct espgw_policy *p;
+	unsigned long idx;
 
+	if (cb->args[1])
+		return 0;
 	mutex_lock(&en->lock);
 	cb->seq = en->gen;
-	list_for_each_entry(p, &en->policy_list, list) {
-		if (idx++ < start)
-			continue;
+	xa_for_each_start(&en->policy_ids, idx, p, cb->args[0]) {
 		if (policy_fill(skb, p, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				NLM_F_MULTI)) {
-			idx--;
-			break;
+			cb->args[0] = idx;
+			goto out;
 		}
 		genl_dump_check_consistent(cb, genlmsg_data(nlmsg_data(nlmsg_hdr(skb))));
 	}
+	cb->args[1] = 1;
+out:
 	mutex_unlock(&en->lock);
-	cb->args[0] = idx;
 	return skb->len;
 }
 
@@ -473,7 +480,8 @@ int espgw_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, ESPGW_A_STATS_SA_COUNT, READ_ONCE(en->sa_count)) ||
 	    nla_put_u32(msg, ESPGW_A_STATS_POLICY_COUNT, READ_ONCE(en->policy_count)) ||
 	    put_u64(msg, ESPGW_A_STATS_ENCAP, s.drops[ESPGW_DROP_ENCAP], pad) ||
-	    put_u64(msg, ESPGW_A_STATS_MAPPING, atomic64_read(&en->mappings), pad))
+	    put_u64(msg, ESPGW_A_STATS_MAPPING, atomic64_read(&en->mappings), pad) ||
+	    put_u64(msg, ESPGW_A_STATS_REPLAY_LATE, s.drops[ESPGW_DROP_REPLAY_LATE], pad))
 		goto err;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -484,12 +492,38 @@ err:
 
 /* ---- notifications ------------------------------------------------------------ */
 
+/*
+ * Events come from packets (BH) and from the expiry work, both of which can
+ * still run while the module goes away, after the family is unregistered
+ * and its multicast group may already belong to another family. They go out
+ * only while this is set, read under RCU; espgw_nl_uninit() clears it and
+ * waits for readers before it unregisters the family.
+ */
+static bool espgw_nl_live;
+
+static bool nl_listeners(struct net *net)
+{
+	return READ_ONCE(espgw_nl_live) &&
+	       genl_has_listeners(&espgw_nl_family, net, ESPGW_NLGRP_EVENTS);
+}
+
+static void nl_multicast(struct net *net, struct sk_buff *msg)
+{
+	rcu_read_lock();
+	if (READ_ONCE(espgw_nl_live))
+		genlmsg_multicast_netns(&espgw_nl_family, net, msg, 0, ESPGW_NLGRP_EVENTS,
+					GFP_ATOMIC);
+	else
+		nlmsg_free(msg);
+	rcu_read_unlock();
+}
+
 void espgw_nl_sa_expire_notify(struct espgw_sa *sa, u32 kind)
 {
 	struct net *net = sa->en->net;
 	struct sk_buff *msg;
 
-	if (!genl_has_listeners(&espgw_nl_family, net, ESPGW_NLGRP_EVENTS))
+	if (!nl_listeners(net))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -498,7 +532,7 @@ void espgw_nl_sa_expire_notify(struct espgw_sa *sa, u32 kind)
 		nlmsg_free(msg);
 		return;
 	}
-	genlmsg_multicast_netns(&espgw_nl_family, net, msg, 0, ESPGW_NLGRP_EVENTS, GFP_KERNEL);
+	nl_multicast(net, msg);
 }
 
 void espgw_nl_acquire_notify(struct espgw_net *en, struct espgw_policy *p,
@@ -512,7 +546,7 @@ void espgw_nl_acquire_notify(struct espgw_net *en, struct espgw_policy *p,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&espgw_nl_family, en->net, ESPGW_NLGRP_EVENTS))
+	if (!nl_listeners(en->net))
 		return;
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
 	if (!msg)
@@ -524,8 +558,7 @@ void espgw_nl_acquire_notify(struct espgw_net *en, struct espgw_policy *p,
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&espgw_nl_family, en->net, msg, 0, ESPGW_NLGRP_EVENTS,
-				GFP_ATOMIC);
+	nl_multicast(en->net, msg);
 }
 
 /*
@@ -538,7 +571,7 @@ void espgw_nl_new_mapping_notify(struct espgw_sa *sa, __be32 addr, __be16 port)
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&espgw_nl_family, net, ESPGW_NLGRP_EVENTS))
+	if (!nl_listeners(net))
 		return;
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
 	if (!msg)
@@ -556,7 +589,7 @@ void espgw_nl_new_mapping_notify(struct espgw_sa *sa, __be32 addr, __be16 port)
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&espgw_nl_family, net, msg, 0, ESPGW_NLGRP_EVENTS, GFP_ATOMIC);
+	nl_multicast(net, msg);
 }
 
 /**
@@ -566,13 +599,23 @@ void espgw_nl_new_mapping_notify(struct espgw_sa *sa, __be32 addr, __be16 port)
  */
 int __init espgw_nl_init(void)
 {
-	return genl_register_family(&espgw_nl_family);
+	int ret = genl_register_family(&espgw_nl_family);
+
+	if (!ret)
+		WRITE_ONCE(espgw_nl_live, true);
+	return ret;
 }
 
 /**
  * espgw_nl_uninit - unregister the family; no handler runs after it returns
+ *
+ * Events stop first: once no reader can see espgw_nl_live set, nothing
+ * multicasts on the family's group, whatever traffic and expiry still do
+ * until the namespaces are torn down.
  */
 void espgw_nl_uninit(void)
 {
+	WRITE_ONCE(espgw_nl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&espgw_nl_family);
 }

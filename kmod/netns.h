@@ -5,6 +5,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -13,13 +14,16 @@
 /**
  * struct espgw_net - espgw's state in one network namespace (one gateway)
  * @net: the namespace this instance belongs to
- * @lock: serialises configuration changes; protects @sa_list, @policy_list,
- *	the writers of @sa_table/@policy_by_dst/@policy_wide, @dev creation, @gen
+ * @lock: serialises configuration changes; protects @sa_ids, @sa_next,
+ *	@policy_ids, the writers of @sa_table/@policy_by_dst/@policy_wide, @dev
+ *	creation, @gen
  * @sa_table: SAs by (outer destination, SPI); RCU lookups from the data path
- * @sa_list: every SA, oldest first (dumps, flush)
+ * @sa_ids: every SA by its serial number, oldest first (dumps resume at a
+ *	serial, not by skipping; flush)
+ * @sa_next: the next serial (xa_alloc_cyclic)
  * @policy_by_dst: policies whose remote side is a single address, by that address
  * @policy_wide: the other policies, in priority order (RCU list)
- * @policy_list: every policy in id order (dumps, flush)
+ * @policy_ids: every policy by id (find, dumps in id order, flush)
  * @sa_count: number of SAs; 0 lets the data path skip this namespace
  * @policy_count: number of policies; 0 lets the hooks skip this namespace
  * @gen: generation, bumped on every change (dump consistency)
@@ -34,10 +38,11 @@ struct espgw_net {
 	struct net *net;
 	struct mutex lock;
 	struct rhashtable sa_table;
-	struct list_head sa_list;
+	struct xarray sa_ids;
+	u32 sa_next;
 	struct rhltable policy_by_dst;
 	struct list_head policy_wide;
-	struct list_head policy_list;
+	struct xarray policy_ids;
 	unsigned int sa_count;
 	unsigned int policy_count;
 	u32 gen;

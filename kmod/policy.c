@@ -70,15 +70,35 @@ struct espgw_policy *espgw_policy_lookup_in(struct espgw_net *en, __be32 saddr, 
 
 struct espgw_policy *espgw_policy_find(struct espgw_net *en, u32 id)
 {
-	struct espgw_policy *p;
-
 	lockdep_assert_held(&en->lock);
-	list_for_each_entry(p, &en->policy_list, list)
-		if (p->id == id)
-			return p;
-	return NULL;
+	return xa_load(&en->policy_ids, id);
 }
 
+u64 espgw_policy_packets(const struct espgw_policy *p)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(*per_cpu_ptr(p->packets, cpu));
+	return n;
+}
+
+static void policy_free_rcu(struct rcu_head *head)
+{
+	struct espgw_policy *p = container_of(head, struct espgw_policy, rcu);
+
+	free_percpu(p->packets);
+	kfree(p);
+}
+
+static void policy_free(struct espgw_policy *p)
+{
+	free_percpu(p->packets);
+	kfree(p);
+}
+
+/* Into the data path's tables; the id's slot is the caller's. */
 static int policy_link(struct espgw_net *en, struct espgw_policy *np)
 {
 	struct espgw_policy *p;
@@ -96,11 +116,6 @@ static int policy_link(struct espgw_net *en, struct espgw_policy *np)
 				break;
 		list_add_tail_rcu(&np->wide, &p->wide);
 	}
-	/* policy_list in id order */
-	list_for_each_entry(p, &en->policy_list, list)
-		if (p->id > np->id)
-			break;
-	list_add_tail(&np->list, &p->list);
 	return 0;
 }
 
@@ -110,7 +125,6 @@ static void policy_unlink(struct espgw_net *en, struct espgw_policy *p)
 		rhltable_remove(&en->policy_by_dst, &p->hnode, policy_params);
 	else
 		list_del_rcu(&p->wide);
-	list_del(&p->list);
 }
 
 /**
@@ -150,6 +164,11 @@ int espgw_policy_new(struct espgw_net *en, struct nlattr **attrs, bool replace,
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
+	p->packets = alloc_percpu(u64);
+	if (!p->packets) {
+		kfree(p);
+		return -ENOMEM;
+	}
 	p->id = nla_get_u32(attrs[ESPGW_A_POLICY_ID]);
 	p->priority = attrs[ESPGW_A_POLICY_PRIORITY] ?
 		      nla_get_u32(attrs[ESPGW_A_POLICY_PRIORITY]) : ESPGW_POLICY_DEFAULT_PRIORITY;
@@ -173,13 +192,23 @@ int espgw_policy_new(struct espgw_net *en, struct nlattr **attrs, bool replace,
 		goto err_free;
 	}
 
+	if (!old) {
+		err = xa_insert(&en->policy_ids, p->id, p, GFP_KERNEL);
+		if (err)
+			goto err_free;
+	}
 	err = policy_link(en, p);
-	if (err)
+	if (err) {
+		if (!old)
+			xa_erase(&en->policy_ids, p->id);
 		goto err_free;
+	}
 	if (old) {
-		atomic64_set(&p->packets, atomic64_read(&old->packets));
+		/* the count goes on (on one CPU: only the sum is ever read) */
+		this_cpu_add(*p->packets, espgw_policy_packets(old));
+		xa_store(&en->policy_ids, p->id, p, GFP_KERNEL);	/* the slot exists */
 		policy_unlink(en, old);
-		kfree_rcu(old, rcu);
+		call_rcu(&old->rcu, policy_free_rcu);
 	} else {
 		WRITE_ONCE(en->policy_count, en->policy_count + 1);
 	}
@@ -187,7 +216,7 @@ int espgw_policy_new(struct espgw_net *en, struct nlattr **attrs, bool replace,
 	return 0;
 
 err_free:
-	kfree(p);
+	policy_free(p);
 	return err;
 }
 
@@ -205,20 +234,23 @@ int espgw_policy_del(struct espgw_net *en, u32 id)
 	if (!p)
 		return -ENOENT;
 	policy_unlink(en, p);
+	xa_erase(&en->policy_ids, id);
 	WRITE_ONCE(en->policy_count, en->policy_count - 1);
 	en->gen++;
-	kfree_rcu(p, rcu);
+	call_rcu(&p->rcu, policy_free_rcu);
 	return 0;
 }
 
 void espgw_policy_flush(struct espgw_net *en)
 {
-	struct espgw_policy *p, *tmp;
+	struct espgw_policy *p;
+	unsigned long id;
 
 	lockdep_assert_held(&en->lock);
-	list_for_each_entry_safe(p, tmp, &en->policy_list, list) {
+	xa_for_each(&en->policy_ids, id, p) {
 		policy_unlink(en, p);
-		kfree_rcu(p, rcu);
+		xa_erase(&en->policy_ids, id);
+		call_rcu(&p->rcu, policy_free_rcu);
 	}
 	WRITE_ONCE(en->policy_count, 0);
 	en->gen++;
@@ -227,11 +259,12 @@ void espgw_policy_flush(struct espgw_net *en)
 int espgw_policy_table_init(struct espgw_net *en)
 {
 	INIT_LIST_HEAD(&en->policy_wide);
-	INIT_LIST_HEAD(&en->policy_list);
+	xa_init(&en->policy_ids);
 	return rhltable_init(&en->policy_by_dst, &policy_params);
 }
 
 void espgw_policy_table_destroy(struct espgw_net *en)
 {
 	rhltable_destroy(&en->policy_by_dst);
+	xa_destroy(&en->policy_ids);
 }

@@ -10,7 +10,6 @@
  * struct espgw_policy - one security policy
  * @hnode: in espgw_net.policy_by_dst when the remote side is one address
  * @wide: in espgw_net.policy_wide otherwise (priority order, RCU)
- * @list: in espgw_net.policy_list (id order, under espgw_net.lock)
  * @dst_key: the single remote address (hash key)
  * @id: the caller's handle
  * @priority: lower wins
@@ -19,13 +18,12 @@
  * @sa_key: with protect, the outbound SA (looked up per packet, so an SA
  *	installed later or replaced at rekey is picked up without relinking)
  * @last_acquire: jiffies of the last acquire notification (rate limit)
- * @packets: packets that matched
+ * @packets: packets that matched, per CPU (espgw_policy_packets() sums them)
  * @rcu: freeing
  */
 struct espgw_policy {
 	struct rhlist_head hnode;
 	struct list_head wide;
-	struct list_head list;
 	__be32 dst_key;
 	u32 id;
 	u32 priority;
@@ -33,7 +31,7 @@ struct espgw_policy {
 	u8 action;
 	struct espgw_sa_key sa_key;
 	unsigned long last_acquire;
-	atomic64_t packets;
+	u64 __percpu *packets;
 	struct rcu_head rcu;
 };
 
@@ -44,6 +42,13 @@ int espgw_policy_new(struct espgw_net *en, struct nlattr **attrs, bool replace,
 int espgw_policy_del(struct espgw_net *en, u32 id);
 struct espgw_policy *espgw_policy_find(struct espgw_net *en, u32 id);
 void espgw_policy_flush(struct espgw_net *en);
+u64 espgw_policy_packets(const struct espgw_policy *p);
+
+/* Data path: one more packet matched p. */
+static inline void espgw_policy_count(struct espgw_policy *p)
+{
+	this_cpu_inc(*p->packets);
+}
 
 /* Data path, under RCU: the best policy for a packet leaving toward daddr. */
 struct espgw_policy *espgw_policy_lookup_out(struct espgw_net *en, __be32 saddr, __be32 daddr,

@@ -351,6 +351,18 @@ static void sa_timer_fn(struct timer_list *t)
 }
 
 /**
+ * espgw_sa_seq_exhausted - an outbound SA has used its last sequence number
+ * @sa: the SA
+ *
+ * RFC 4303 3.3.3: without ESN the counter never cycles. The SA ends as at its
+ * hard limit: no more packets, the daemon told (a hard expire), then removed.
+ */
+void espgw_sa_seq_exhausted(struct espgw_sa *sa)
+{
+	sa_expire(sa, ESPGW_SA_HARD);
+}
+
+/**
  * espgw_sa_account - count a packet against the SA's lifetime
  * @sa: the SA
  * @len: bytes of the inner packet
@@ -388,14 +400,19 @@ static unsigned int replay_words(u32 window)
  * @sa: inbound SA
  * @seq: sequence number from the ESP header
  *
- * Called before the ICV is verified, so it changes nothing.
+ * Called before the ICV is verified, so it changes nothing, and without the
+ * lock. espgw_replay_advance() clears a word of the ring before it publishes
+ * the top that moves onto it (release), and this reads the top first (acquire):
+ * a top seen here comes with its cleared words, so a stale bit can only belong
+ * to a sequence number that the window has already left behind. A packet that
+ * passes here is checked again, under the lock, once authenticated.
  *
  * Return: true if the packet should go on to decryption.
  */
 bool espgw_replay_check(struct espgw_sa *sa, u32 seq)
 {
 	unsigned int nbits = replay_words(sa->replay_window) * BITS_PER_LONG;
-	u64 top = READ_ONCE(sa->replay_top);
+	u32 top = smp_load_acquire(&sa->replay_top);
 
 	if (!sa->replay_window)
 		return true;
@@ -427,12 +444,12 @@ bool espgw_replay_advance(struct espgw_sa *sa, u32 seq)
 		return false;
 	spin_lock_bh(&sa->replay_lock);
 	if (seq > sa->replay_top) {
-		u64 cur = sa->replay_top / BITS_PER_LONG, next = seq / BITS_PER_LONG;
-		u64 diff = min_t(u64, next - cur, nwords), i;
+		u32 cur = sa->replay_top / BITS_PER_LONG, next = seq / BITS_PER_LONG;
+		u32 diff = min_t(u32, next - cur, nwords), i;
 
 		for (i = 1; i <= diff; i++)
-			sa->replay_bitmap[(cur + i) % nwords] = 0;
-		WRITE_ONCE(sa->replay_top, seq);
+			WRITE_ONCE(sa->replay_bitmap[(cur + i) % nwords], 0);
+		smp_store_release(&sa->replay_top, seq);
 	} else if ((u64)seq + sa->replay_window <= sa->replay_top) {
 		ret = false;
 		goto out;
@@ -575,14 +592,19 @@ struct espgw_sa *espgw_sa_new(struct espgw_net *en, struct nlattr **attrs,
 	if (err)
 		goto err_free;
 
+	/* a serial first (seen only under en->lock), then visible to packets */
+	err = xa_alloc_cyclic(&en->sa_ids, &sa->serial, sa, xa_limit_32b, &en->sa_next,
+			      GFP_KERNEL);
+	if (err < 0)
+		goto err_free;
 	err = rhashtable_lookup_insert_fast(&en->sa_table, &sa->node, espgw_sa_params);
 	if (err) {
+		xa_erase(&en->sa_ids, sa->serial);
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(extack, attrs[ESPGW_A_SA_SPI],
 					    "an SA with this dst and spi exists");
 		goto err_free;
 	}
-	list_add_tail(&sa->list, &en->sa_list);
 	WRITE_ONCE(en->sa_count, en->sa_count + 1);
 	en->gen++;
 	sa_timer_arm(sa);
@@ -619,7 +641,7 @@ static void sa_unlink(struct espgw_sa *sa, bool hashed)
 	lockdep_assert_held(&en->lock);
 	if (hashed)
 		rhashtable_remove_fast(&en->sa_table, &sa->node, espgw_sa_params);
-	list_del(&sa->list);
+	xa_erase(&en->sa_ids, sa->serial);
 	WRITE_ONCE(en->sa_count, en->sa_count - 1);
 	en->gen++;
 	sa->unlinked = true;
@@ -726,22 +748,24 @@ int espgw_sa_del(struct espgw_net *en, __be32 dst, __be32 spi)
  */
 void espgw_sa_flush(struct espgw_net *en)
 {
-	struct espgw_sa *sa, *tmp;
+	struct espgw_sa *sa;
+	unsigned long i;
 
 	lockdep_assert_held(&en->lock);
-	list_for_each_entry_safe(sa, tmp, &en->sa_list, list)
+	xa_for_each(&en->sa_ids, i, sa)
 		espgw_sa_unlink(sa);
 }
 
 int espgw_sa_table_init(struct espgw_net *en)
 {
-	INIT_LIST_HEAD(&en->sa_list);
+	xa_init_flags(&en->sa_ids, XA_FLAGS_ALLOC);
 	return rhashtable_init(&en->sa_table, &espgw_sa_params);
 }
 
 void espgw_sa_table_destroy(struct espgw_net *en)
 {
 	rhashtable_destroy(&en->sa_table);
+	xa_destroy(&en->sa_ids);
 }
 
 int __init espgw_sa_init(void)

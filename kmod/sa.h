@@ -56,7 +56,7 @@ enum {
 /**
  * struct espgw_sa - one unidirectional ESP SA
  * @node: in espgw_net.sa_table
- * @list: in espgw_net.sa_list (under espgw_net.lock)
+ * @serial: index in espgw_net.sa_ids (under espgw_net.lock)
  * @key: outer destination and SPI
  * @src: outer source
  * @dir: ESPGW_DIR_IN or ESPGW_DIR_OUT
@@ -78,7 +78,8 @@ enum {
  * @cur_bytes: bytes through the SA (lifetime accounting)
  * @cur_packets: packets through the SA (lifetime accounting)
  * @add_time: when the SA was installed (ktime_get_real_seconds)
- * @replay_lock: protects @replay_top and @replay_bitmap
+ * @replay_lock: serialises writers of @replay_top and @replay_bitmap; the check
+ *	before decryption reads both without it (see espgw_replay_check())
  * @replay_window: window size in packets, 0: no replay protection
  * @replay_top: highest sequence number accepted
  * @replay_bitmap: RFC 6479 ring of words, bit n set when seq n was accepted
@@ -96,7 +97,7 @@ enum {
  */
 struct espgw_sa {
 	struct rhash_head node;
-	struct list_head list;
+	u32 serial;
 	struct espgw_sa_key key;
 	__be32 src;
 	u8 dir;
@@ -118,7 +119,7 @@ struct espgw_sa {
 	time64_t add_time;
 	spinlock_t replay_lock;
 	u32 replay_window;
-	u64 replay_top;
+	u32 replay_top;
 	unsigned long *replay_bitmap;
 	unsigned long expired;
 	struct timer_list timer;
@@ -151,6 +152,7 @@ void espgw_sa_unlink(struct espgw_sa *sa);
 
 /* Data path: account one packet of len bytes; false when the SA may carry no more. */
 bool espgw_sa_account(struct espgw_sa *sa, unsigned int len);
+void espgw_sa_seq_exhausted(struct espgw_sa *sa);
 
 /* Bytes of UDP header in front of the SA's ESP header (0 or 8). */
 static inline unsigned int espgw_sa_encap_len(const struct espgw_sa *sa)

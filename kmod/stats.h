@@ -9,7 +9,8 @@
 /* Why a packet was dropped; the same reasons are counted per SA and per namespace. */
 enum espgw_drop {
 	ESPGW_DROP_AUTH,	/* ICV did not verify */
-	ESPGW_DROP_REPLAY,	/* outside or already seen in the replay window */
+	ESPGW_DROP_REPLAY,	/* outside or already seen in the replay window, before decryption */
+	ESPGW_DROP_REPLAY_LATE,	/* the same, found only after decryption */
 	ESPGW_DROP_SELECTOR,	/* inner addresses not covered by the SA */
 	ESPGW_DROP_TRAILER,	/* bad padding, next header, length or inner header */
 	ESPGW_DROP_MTU,		/* too big for the tunnel with DF set */

@@ -259,12 +259,12 @@ xfrm_state() {
 	if [ -n "$AUTH" ]; then
 		# shellcheck disable=SC2086
 		n "$ns" ip xfrm state ${XFRM_VERB:-add} src "$src" dst "$dst" proto esp spi "$spi" \
-			mode tunnel reqid 1 replay-window 64 ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" \
+			mode tunnel reqid 1 replay-window ${REPLAY_WINDOW:-64} ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" \
 			${XFRM_A%% *} "${XFRM_A#* }" 0x"$ak" $TRUNC ${XFRM_ENCAP:-}
 	else
 		# shellcheck disable=SC2086
 		n "$ns" ip xfrm state ${XFRM_VERB:-add} src "$src" dst "$dst" proto esp spi "$spi" \
-			mode tunnel reqid 1 replay-window 64 ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" \
+			mode tunnel reqid 1 replay-window ${REPLAY_WINDOW:-64} ${XFRM_E%% *} "${XFRM_E#* }" 0x"$ek" \
 			$TRUNC ${XFRM_ENCAP:-}
 	fi
 }
@@ -302,7 +302,8 @@ tunnel_up() {
 	# the keys on standard input, not in the process list: enc's line, then auth's
 	# shellcheck disable=SC2086
 	printf '%s\n' $ek_in $ak_in | n_gw "$ESPGW" sa add src $peer dst $GW_OUT spi $SPI_IN \
-		dir in enc $ENC @- "${auth_in[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32 \
+		dir in enc $ENC @- "${auth_in[@]}" $LEGACY replay-window ${REPLAY_WINDOW:-64} \
+		sel src $INSIDE_NET dst $CLIENT_VIP/32 \
 		"${encap_in[@]}" || return 1
 	# shellcheck disable=SC2086
 	printf '%s\n' $ek_out $ak_out | n_gw "$ESPGW" sa add src $GW_OUT dst $peer spi $SPI_OUT \

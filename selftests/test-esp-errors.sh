@@ -109,6 +109,38 @@ after=$(n_inside nft list table ip spoof | sed -n 's/.*counter packets \([0-9]*\
 [ "$before" = "$after" ] && [ "$(ns_stat plaintext)" = 3 ] &&
 	ok "spoofed clear text from the client's address never reaches the inside host" ||
 	fail "spoofed clear text dropped" "inside saw $before -> $after, plaintext=$(ns_stat plaintext)"
+n_inet ip addr del $CLIENT_VIP/32 dev eth0
+n_isp ip route del $INSIDE_NET via $GW_OUT
+
+# --- IKE and ESP look-alikes from an inside host to a client: encrypted, not exempt
+# Only the gateway's own IKE and ESP pass the outbound policy in clear: an inside
+# host's UDP to port 500 or 4500, or its ESP, toward a client's address is policy
+# traffic like any other, and leaves in the tunnel.
+cap=/tmp/espgw-leak.$$
+n_gw timeout 6 tcpdump -i out -n -l "host $CLIENT_VIP" >$cap 2>/dev/null &
+tpid=$!
+sleep 2
+out_before=$(sa_stat $SPI_OUT packets)
+n_inside python3 - "$CLIENT_VIP" <<'PY'
+import socket, sys
+vip = sys.argv[1]
+for port in (500, 4500):
+    for src in (port, 40000):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", src))
+        s.sendto(b"inside-clear-text", (vip, port))
+        s.close()
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
+s.sendto(b"\x00\x00\x10\x01\x00\x00\x00\x01inside-clear-text", (vip, 0))
+PY
+wait $tpid	# tcpdump's timeout: what it printed is all there
+out_after=$(sa_stat $SPI_OUT packets)
+check_fail "no clear text toward the client's address on the outside (UDP 500/4500, ESP)" \
+	grep -q . $cap
+[ $((out_after - out_before)) = 5 ] &&
+	ok "the five packets went through the outbound SA" ||
+	fail "the five packets went through the outbound SA" "packets $out_before -> $out_after"
+rm -f $cap
 tunnel_down
 
 # --- wrong key on the client ----------------------------------------------------

@@ -30,6 +30,14 @@ check_match "inbound SA without a selector refused" 'inbound SA needs a selector
 check_match "replay window above the maximum refused, naming it" 'replay-window' \
 	G sa add src $CLIENT dst $GW_OUT spi 0x3001 dir in enc aes-gcm-16 $K20 replay-window 5000 \
 	sel src $INSIDE_NET dst $CLIENT_VIP
+# A lifetime past 2^32 - 1 s would overflow the expiry time (a timer re-armed every jiffy).
+check_match "hard-secs 4294967296 refused by the kernel" "out of range" G sa add src $CLIENT dst $GW_OUT spi 0x3002 dir in \
+	enc aes-gcm-16 $K20 sel src $INSIDE_NET dst $CLIENT_VIP hard-secs 4294967296
+check_match "soft-secs 2^63 refused by the kernel" "out of range" G sa add src $CLIENT dst $GW_OUT spi 0x3002 \
+	dir in enc aes-gcm-16 $K20 sel src $INSIDE_NET dst $CLIENT_VIP soft-secs 9223372036854775808
+check "hard-secs 4294967295 accepted" G sa add src $CLIENT dst $GW_OUT spi 0x3002 dir in \
+	enc aes-gcm-16 $K20 sel src $INSIDE_NET dst $CLIENT_VIP hard-secs 4294967295
+check "and deleted" G sa del dst $GW_OUT spi 0x3002
 check "replay window 4096 accepted" G sa add src $CLIENT dst $GW_OUT spi 0x3001 dir in \
 	enc aes-gcm-16 $K20 replay-window 4096 sel src $INSIDE_NET dst $CLIENT_VIP
 check_match "a duplicate SA refused" 'exists' G sa add src $CLIENT dst $GW_OUT spi 0x3001 dir in \
@@ -95,4 +103,22 @@ check_match "policies survive sa flush" 'id 7' G policy show
 check "flush" G flush
 check_match "nothing left" '^$' G policy show
 check_match "stats show counts zero SAs and policies" '"sa_count":0.*"policy_count":0|"policy_count":0.*"sa_count":0' G -j stats
+
+# Dumps larger than one message resume where they stopped: every object once, in order
+# (SAs oldest first, policies by id), also after deletions in the middle.
+check "2,000 SAs and 1,000 policies installed in bulk" \
+	n_gw python3 "$ROOT/bench/nlbulk.py" --sas 2000 --policies 1000 --batch 100
+n_gw "$ESPGW" policy del id 100500 && n_gw "$ESPGW" sa del dst $GW_OUT spi 0x10000100
+dump_check() {
+	n_gw "$ESPGW" -j sa show | "$ROOT/selftests/pyj.py" \
+		"(len(d), len({(s['dst'], s['spi']) for s in d}), [s['spi'] for s in d][:3])"
+}
+check_match "sa show lists 1,999 SAs, each once, oldest first" \
+	"^\(1999, 1999, \[268435456, 536870912, 268435457\]\)$" dump_check
+pol_check() {
+	n_gw "$ESPGW" -j policy show | "$ROOT/selftests/pyj.py" \
+		"(len(d), len({p['id'] for p in d}), [p['id'] for p in d] == sorted(p['id'] for p in d))"
+}
+check_match "policy show lists 999 policies, each once, by id" '^\(999, 999, True\)$' pol_check
+check "flush the bulk" G flush
 exit 0

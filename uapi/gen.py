@@ -136,6 +136,9 @@ def policy_entry(s, a):
         return f"NLA_POLICY_MASK({nt}, {hex((1 << n) - 1)})"
     if "enum" in a:
         return f"NLA_POLICY_MAX({nt}, {c_name(s.name, a['enum'])}_MAX)"
+    if "max" in checks and const_value(s, checks["max"]) > S16_MAX:
+        # beyond the s16 of NLA_POLICY_MAX: a range struct (big_ranges() emits it)
+        return f"NLA_POLICY_FULL_RANGE({nt}, &{range_name(s, checks['max'])})"
     if "min" in checks and "max" in checks:
         return f"NLA_POLICY_RANGE({nt}, {resolve(s, checks['min'])}, {resolve(s, checks['max'])})"
     if "min" in checks:
@@ -145,6 +148,29 @@ def policy_entry(s, a):
     if t == "string" and "max-len" in checks:
         return f"{{ .type = NLA_NUL_STRING, .len = {resolve(s, checks['max-len'])} }}"
     return f"{{ .type = {nt} }}"
+
+
+S16_MAX = 32767
+
+
+def const_value(s, v):
+    return s.defs[v]["value"] if isinstance(v, str) else v
+
+
+def range_name(s, v):
+    return c_lower(s.name, "range", v)
+
+
+def big_ranges(s):
+    """Range structs for the checks NLA_POLICY_MAX cannot hold (min 0)."""
+    names = sorted({a["checks"]["max"] for st in s.sets.values() for a in st["attributes"]
+                    if "max" in a.get("checks", {}) and isinstance(a["checks"]["max"], str)
+                    and const_value(s, a["checks"]["max"]) > S16_MAX})
+    o = []
+    for n in names:
+        o += [f"static struct netlink_range_validation {range_name(s, n)} = {{",
+              f"\t.max = {c_name(s.name, n)},", "};", ""]
+    return o
 
 
 def resolve(s, v):
@@ -206,6 +232,7 @@ def gen_kmod_c(s):
               if a["type"] == "nest"}
     for n in s.sets:
         visit(n)
+    o += big_ranges(s)
     for sname in (n for n in order if n in nested):
         o.append(f"const struct nla_policy {c_lower(s.name, sname)}_nl_policy"
                  f"[{c_name(s.name, 'a', sname)}_MAX + 1] = {{")

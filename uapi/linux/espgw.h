@@ -9,6 +9,7 @@
 
 #define ESPGW_KEY_MAX_LEN	64
 #define ESPGW_REPLAY_WINDOW_MAX	4096
+#define ESPGW_LIFETIME_SECS_MAX	4294967295
 
 /* Direction of an SA as seen from the gateway. */
 enum espgw_dir {
@@ -153,6 +154,7 @@ enum {
 	ESPGW_A_SA_STATS_MTU = 8,
 	ESPGW_A_SA_STATS_ERRORS = 9,
 	ESPGW_A_SA_STATS_ENCAP = 10,
+	ESPGW_A_SA_STATS_REPLAY_LATE = 11,
 
 	/* private: */
 	__ESPGW_A_SA_STATS_MAX,
@@ -233,6 +235,7 @@ enum {
 	ESPGW_A_STATS_POLICY_COUNT = 15,
 	ESPGW_A_STATS_ENCAP = 16,
 	ESPGW_A_STATS_MAPPING = 17,
+	ESPGW_A_STATS_REPLAY_LATE = 18,
 
 	/* private: */
 	__ESPGW_A_STATS_MAX,

@@ -84,7 +84,7 @@ static const char *const espgw_lifetime_names[8] = {
 	[7] = "hard-secs",
 };
 
-static const char *const espgw_sa_stats_names[11] = {
+static const char *const espgw_sa_stats_names[12] = {
 	[1] = "pad",
 	[2] = "packets",
 	[3] = "bytes",
@@ -95,6 +95,7 @@ static const char *const espgw_sa_stats_names[11] = {
 	[8] = "mtu",
 	[9] = "errors",
 	[10] = "encap",
+	[11] = "replay-late",
 };
 
 static const char *const espgw_encap_names[4] = {
@@ -137,7 +138,7 @@ static const char *const espgw_policy_names[9] = {
 	[8] = "packets",
 };
 
-static const char *const espgw_stats_names[18] = {
+static const char *const espgw_stats_names[19] = {
 	[1] = "pad",
 	[2] = "out-packets",
 	[3] = "in-packets",
@@ -155,6 +156,7 @@ static const char *const espgw_stats_names[18] = {
 	[15] = "policy-count",
 	[16] = "encap",
 	[17] = "mapping",
+	[18] = "replay-late",
 };
 
 static const char *const espgw_flush_names[2] = {
@@ -186,7 +188,7 @@ const struct espgw_attr_set espgw_sa_stats_attr_set = {
 	.name = "sa-stats",
 	.names = espgw_sa_stats_names,
 	.nested = NULL,
-	.n = 11,
+	.n = 12,
 };
 
 const struct espgw_attr_set espgw_encap_attr_set = {
@@ -225,7 +227,7 @@ const struct espgw_attr_set espgw_stats_attr_set = {
 	.name = "stats",
 	.names = espgw_stats_names,
 	.nested = NULL,
-	.n = 18,
+	.n = 19,
 };
 
 const struct espgw_attr_set espgw_flush_attr_set = {

@@ -26,6 +26,7 @@ static const struct espgw_attr_name stats_attrs[] = {
 	{ ESPGW_A_SA_STATS_BYTES, "bytes", "bytes" },
 	{ ESPGW_A_SA_STATS_AUTH_FAIL, "auth-fail", "auth_fail" },
 	{ ESPGW_A_SA_STATS_REPLAY, "replay", "replay" },
+	{ ESPGW_A_SA_STATS_REPLAY_LATE, "replay-late", "replay_late" },
 	{ ESPGW_A_SA_STATS_SELECTOR, "selector", "selector" },
 	{ ESPGW_A_SA_STATS_TRAILER, "trailer", "trailer" },
 	{ ESPGW_A_SA_STATS_MTU, "mtu", "mtu" },
@@ -387,11 +388,13 @@ static void text_stats(const struct espgw_sa *sa, struct out *o)
 		pkts, pkts, pkts, s[ESPGW_A_SA_STATS_BYTES]);
 	next_line(o);
 	fprintf(o->f, "#recv errors %" PRIu64 " (auth-fail %" PRIu64 ", replay %" PRIu64
-		", selector %" PRIu64 ", trailer %" PRIu64 ", encap %" PRIu64 ", other %" PRIu64 ")",
+		", replay-late %" PRIu64 ", selector %" PRIu64 ", trailer %" PRIu64
+		", encap %" PRIu64 ", other %" PRIu64 ")",
 		s[ESPGW_A_SA_STATS_AUTH_FAIL] + s[ESPGW_A_SA_STATS_REPLAY] +
-		s[ESPGW_A_SA_STATS_SELECTOR] + s[ESPGW_A_SA_STATS_TRAILER] +
-		s[ESPGW_A_SA_STATS_ENCAP] + other,
+		s[ESPGW_A_SA_STATS_REPLAY_LATE] + s[ESPGW_A_SA_STATS_SELECTOR] +
+		s[ESPGW_A_SA_STATS_TRAILER] + s[ESPGW_A_SA_STATS_ENCAP] + other,
 		s[ESPGW_A_SA_STATS_AUTH_FAIL], s[ESPGW_A_SA_STATS_REPLAY],
+		s[ESPGW_A_SA_STATS_REPLAY_LATE],
 		s[ESPGW_A_SA_STATS_SELECTOR], s[ESPGW_A_SA_STATS_TRAILER],
 		s[ESPGW_A_SA_STATS_ENCAP], other);
 }

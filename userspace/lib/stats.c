@@ -28,6 +28,7 @@ static const struct stat_desc descs[] = {
 	{ ESPGW_A_STATS_DISCARD, "discard", "discard", true },
 	{ ESPGW_A_STATS_AUTH_FAIL, "auth-fail", "auth_fail", true },
 	{ ESPGW_A_STATS_REPLAY, "replay", "replay", true },
+	{ ESPGW_A_STATS_REPLAY_LATE, "replay-late", "replay_late", true },
 	{ ESPGW_A_STATS_SELECTOR, "selector", "selector", true },
 	{ ESPGW_A_STATS_TRAILER, "trailer", "trailer", true },
 	{ ESPGW_A_STATS_MTU, "mtu", "mtu", true },

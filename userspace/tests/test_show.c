@@ -74,6 +74,7 @@ static const uint64_t in_stats[ESPGW_A_SA_STATS_MAX + 1] = {
 	[ESPGW_A_SA_STATS_AUTH_FAIL] = 3, [ESPGW_A_SA_STATS_REPLAY] = 4,
 	[ESPGW_A_SA_STATS_SELECTOR] = 5, [ESPGW_A_SA_STATS_TRAILER] = 6,
 	[ESPGW_A_SA_STATS_ERRORS] = 1, [ESPGW_A_SA_STATS_ENCAP] = 2,
+	[ESPGW_A_SA_STATS_REPLAY_LATE] = 8,
 };
 
 static void put_encap(struct nl_msg *msg, uint32_t type, uint16_t lport, uint16_t pport)
@@ -169,8 +170,8 @@ static void test_sa_in_text(void **state)
 			    "\tsel src 10.1.1.0/24 dst 10.2.2.5/32 proto any\n"
 			    "\tseq 7 age 120s\n"
 			    "\t#pkts decaps: 7, #pkts decrypt: 7, #pkts verify: 7, #bytes: 588\n"
-			    "\t#recv errors 21 (auth-fail 3, replay 4, selector 5, trailer 6, encap 2, "
-			    "other 1)\n");
+			    "\t#recv errors 29 (auth-fail 3, replay 4, replay-late 8, selector 5, "
+			    "trailer 6, encap 2, other 1)\n");
 	assert_string_equal(show_sa(sa_reply(true), false, false, true),
 			    "sa src 198.51.100.2 dst 192.0.2.1 spi 0x00c0ffee dir in "
 			    "enc 3des-cbc auth hmac-md5-96 replay-window 64 legacy "
@@ -188,7 +189,7 @@ static void test_sa_json(void **state)
 			    "\"dst\":\"10.2.2.5\",\"dst_prefix_len\":32,\"proto\":0},"
 			    "\"seq\":7,\"age\":120,"
 			    "\"stats\":{\"packets\":7,\"bytes\":588,\"auth_fail\":3,\"replay\":4,"
-			    "\"selector\":5,\"trailer\":6,\"mtu\":0,\"errors\":1,\"encap\":2}}\n");
+			    "\"replay_late\":8,\"selector\":5,\"trailer\":6,\"mtu\":0,\"errors\":1,\"encap\":2}}\n");
 	/* counters only with -s */
 	assert_null(strstr(show_sa(sa_reply(false), true, false, false), "stats"));
 	assert_non_null(strstr(buf, "\"enc_alg\":\"aes-gcm-16\",\"auth_alg\":\"none\""));
@@ -386,6 +387,7 @@ static void test_stats_output(void **state)
 		assert_int_equal(nla_put_u64(msg, i, 100 + i), 0);
 	assert_int_equal(nla_put_u64(msg, ESPGW_A_STATS_ENCAP, 116), 0);
 	assert_int_equal(nla_put_u64(msg, ESPGW_A_STATS_MAPPING, 117), 0);
+	assert_int_equal(nla_put_u64(msg, ESPGW_A_STATS_REPLAY_LATE, 118), 0);
 	assert_int_equal(nla_put_u32(msg, ESPGW_A_STATS_SA_COUNT, 4), 0);
 	assert_int_equal(nla_put_u32(msg, ESPGW_A_STATS_POLICY_COUNT, 3), 0);
 	assert_int_equal(espgw_stats_parse(msg, &st), 0);
@@ -408,6 +410,7 @@ static void test_stats_output(void **state)
 			    "  discard: 107\n"
 			    "  auth-fail: 108\n"
 			    "  replay: 109\n"
+			    "  replay-late: 118\n"
 			    "  selector: 110\n"
 			    "  trailer: 111\n"
 			    "  mtu: 112\n"
@@ -423,7 +426,7 @@ static void test_stats_output(void **state)
 	assert_string_equal(buf,
 			    "{\"sa_count\":4,\"policy_count\":3,\"out_packets\":102,\"in_packets\":103,"
 			    "\"mapping\":117,\"no_sa\":104,\"no_sa_out\":105,\"plaintext\":106,"
-			    "\"discard\":107,\"auth_fail\":108,\"replay\":109,\"selector\":110,"
+			    "\"discard\":107,\"auth_fail\":108,\"replay\":109,\"replay_late\":118,\"selector\":110,"
 			    "\"trailer\":111,\"mtu\":112,\"encap\":116,\"errors\":113}\n");
 
 	/* a counter of the wrong size */
@@ -507,7 +510,7 @@ static void test_events_json(void **state)
 			    "{\"event\":\"expire\",\"sa\":{\"src\":\"192.0.2.1\","
 			    "\"dst\":\"198.51.100.2\",\"spi\":4660,\"dir\":\"out\","
 			    "\"expire_kind\":\"hard\",\"seq\":10,\"stats\":{\"packets\":10,"
-			    "\"bytes\":840,\"auth_fail\":0,\"replay\":0,\"selector\":0,\"trailer\":0,"
+			    "\"bytes\":840,\"auth_fail\":0,\"replay\":0,\"replay_late\":0,\"selector\":0,\"trailer\":0,"
 			    "\"mtu\":2,\"errors\":1,\"encap\":0}}}\n");
 	assert_string_equal(event(acquire_ntf(), true, 1),
 			    "{\"event\":\"acquire\",\"policy\":{\"id\":10,\"selector\":"
