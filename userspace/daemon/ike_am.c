@@ -238,6 +238,7 @@ void am1(struct ike_engine *e, const struct isakmp_msg *m, const uint8_t *rawd,
 	h->created = e->now;
 	h->attrs = c.attrs;
 	h->lifetime = c.lifetime;
+	am->tell_lifetime = c.notify_lifetime;
 	h->acct = acct;
 	h->natt = natt_choose(e, m);
 	h->am = am;
@@ -326,6 +327,7 @@ static void am_established(struct ike_engine *e, struct ike_half *h, struct isak
 	struct isakmp_notify_pl n;
 	char a[INET_ADDRSTRLEN];
 	struct am *am = h->am;
+	bool tell_lifetime = am->tell_lifetime;
 	struct ike_sa *sa;
 	uint8_t idk[64 + 6];
 	unsigned int i;
@@ -382,6 +384,14 @@ static void am_established(struct ike_engine *e, struct ike_half *h, struct isak
 		sa->attrs.group, sa->lifetime);
 	if (sa->initial_contact)
 		initial_contact(e, sa);
+	/*
+	 * The lifetime we cut the client's down to, before anything else: vpnc
+	 * proposes 2,147,483 s, takes this informational before XAUTH, and with the
+	 * group key alone (no XAUTH) waits after AM3 for a packet of ours at all
+	 * before it pulls its address
+	 */
+	if (tell_lifetime)
+		notify_p1_lifetime(e, sa);
 	xauth_or_modecfg(e, sa);
 }
 

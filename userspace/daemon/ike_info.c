@@ -107,6 +107,25 @@ void notify_protected(struct ike_engine *e, struct ike_sa *sa, uint16_t type)
 	send_info(e, sa, fill_notify, &n);
 }
 
+/*
+ * RESPONDER-LIFETIME (RFC 2407 4.6.3.1) for the ISAKMP SA, its cookies as the SPI:
+ * the lifetime the client's proposal was cut down to
+ */
+static void fill_p1_lifetime(struct isakmp_enc *enc, const void *arg)
+{
+	const struct ike_sa *sa = arg;
+	uint8_t spi[2 * ISAKMP_COOKIE_LEN];
+
+	memcpy(spi, sa->ci, ISAKMP_COOKIE_LEN);
+	memcpy(spi + ISAKMP_COOKIE_LEN, sa->cr, ISAKMP_COOKIE_LEN);
+	isakmp_put_responder_lifetime(enc, ISAKMP_PROTO_ISAKMP, spi, sizeof(spi), sa->lifetime, 0);
+}
+
+void notify_p1_lifetime(struct ike_engine *e, struct ike_sa *sa)
+{
+	send_info(e, sa, fill_p1_lifetime, sa);
+}
+
 /* ---- DPD (RFC 3706): "crypto isakmp keepalive SECONDS RETRY" ----------------------- */
 
 #define DPD_TRIES	5	/* R-U-THEREs without an answer before the peer is dead */

@@ -102,6 +102,7 @@ struct am {
 	const struct conf_group *grp;	/* the group named; NULL: none with a key (never verifies) */
 	uint8_t idi_b[4 + 256];		/* IDii_b, what HASH_I covers */
 	uint16_t idi_len;
+	bool tell_lifetime;		/* the client's lifetime was cut: RESPONDER-LIFETIME */
 };
 
 struct child;
@@ -374,6 +375,7 @@ void qm_done(struct ike_engine *e, struct ike_sa *sa, struct qm *q);
 void notify_plain(struct ike_engine *e, const struct sockaddr_in *local,
 		  const struct sockaddr_in *peer, const struct isakmp_hdr *in, uint16_t type);
 void notify_protected(struct ike_engine *e, struct ike_sa *sa, uint16_t type);
+void notify_p1_lifetime(struct ike_engine *e, struct ike_sa *sa);
 /* DELETE for one of our inbound ESP SAs, or (spi NULL) for the ISAKMP SA itself. */
 void send_delete_esp(struct ike_engine *e, struct ike_sa *sa, uint32_t spi_in);
 void send_delete_isakmp(struct ike_engine *e, struct ike_sa *sa);

@@ -173,6 +173,54 @@ static void test_am_tunnel(void **state)
 	eh_free(h);
 }
 
+/*
+ * vpnc proposes a phase-1 lifetime of 2,147,483 s and, with the group key alone
+ * (no XAUTH), waits after AM3 for a packet of the gateway's before it pulls its
+ * address: "no response from target" after 7 s without one. The gateway cuts the
+ * lifetime to its policy's and says so after AM3 in an informational
+ * RESPONDER-LIFETIME (RFC 2407 4.6.3.1) for the ISAKMP SA; then as always.
+ */
+static void test_am_responder_lifetime(void **state)
+{
+	struct ike_init_conf c = am_client("groupa", "akey-123");
+	struct sockaddr_in from = eh_addr(EH_CLIENT, 500);
+	const struct isakmp_notify_pl *n;
+	uint8_t b[IKE_INIT_MSG_MAX];
+	uint64_t type = 0, dur = 0;
+	const struct eh_dgram *d;
+	struct isakmp_attr at;
+	struct rbuf r;
+	struct eh *h;
+
+	(void)state;
+	c.life_sec = 2147483;
+	h = eh_new(AM_CONF, &c);
+	assert_int_equal(am12(h, &h->ini, EH_CLIENT, NULL), 0);
+	eh_send(h, b, (size_t)ike_init_am3(&h->ini, b, sizeof(b)));
+	d = eh_recv(h);
+	assert_non_null(d);			/* something follows AM3 */
+	n = eh_notify_of(h, d);
+	assert_int_equal(n->type, ISAKMP_N_RESPONDER_LIFETIME);
+	assert_int_equal(n->proto, ISAKMP_PROTO_ISAKMP);
+	assert_int_equal(n->spi_size, 2 * ISAKMP_COOKIE_LEN);
+	assert_memory_equal(n->spi, h->ini.ci, ISAKMP_COOKIE_LEN);
+	assert_memory_equal(n->spi + ISAKMP_COOKIE_LEN, h->ini.cr, ISAKMP_COOKIE_LEN);
+	rbuf_init(&r, n->data, n->len);
+	while (isakmp_attr_next(&r, &at) > 0) {
+		if (at.type == IKE_ATTR_LIFE_TYPE)
+			type = at.num;
+		if (at.type == IKE_ATTR_LIFE_DURATION)
+			dur = at.num;
+	}
+	assert_int_equal(type, IKE_LIFE_SECONDS);
+	assert_int_equal(dur, 86400);		/* the policy's default */
+	assert_null(eh_recv(h));
+	after_am3(h, &h->ini, &from, &h->gw, NULL, NULL, 0);
+	assert_int_equal(kernel_fake_nsas(h->k), 2);
+	assert_non_null(strstr(eh_show(h), "QM_IDLE"));
+	eh_free(h);
+}
+
 /* Two groups side by side: each client gets its own group's, never the other's. */
 static void test_am_groups_apart(void **state)
 {
@@ -554,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_am_behind_nat),
 		cmocka_unit_test(test_am_push),
 		cmocka_unit_test(test_am_run),
+		cmocka_unit_test(test_am_responder_lifetime),
 	};
 
 	return cmocka_run_group_tests_name("ike_am", tests, NULL, NULL);
