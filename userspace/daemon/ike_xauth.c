@@ -180,8 +180,13 @@ bool xauth_input(struct ike_engine *e, struct ike_sa *sa, struct isakmp_msg *m)
 			     plain, sizeof(plain), "XAUTH answer")) {
 		return true;
 	}
+	/*
+	 * The identifier is not checked: strongSwan's XAUTH client answers the
+	 * REQUEST with identifier 0 (its ACK echoes the SET's). The message ID and
+	 * HASH, checked above, already bind the answer to our message.
+	 */
 	pl = isakmp_find(m, ISAKMP_NP_ATTR, &i);
-	if (!pl || isakmp_decode_modecfg(pl, &mc) || mc.ident != xa->ident ||
+	if (!pl || isakmp_decode_modecfg(pl, &mc) ||
 	    mc.type != (xa->set_sent ? MODECFG_ACK : MODECFG_REPLY)) {
 		log_ratelimited("ISAKMP (%u): XAUTH answer from %s is not the one asked for",
 				sa->conn_id, sin_str(&sa->peer, a));

@@ -721,7 +721,7 @@ int ike_init_xauth(struct ike_init *in, const uint8_t *msg, size_t len, uint8_t 
 	if (p2_begin(in, &e, buf, cap, ISAKMP_EXCH_TRANSACTION, m.hdr.msgid))
 		return ISAKMP_E_INVAL;
 	isakmp_put_modecfg_begin(&e, mc.type == MODECFG_SET ? MODECFG_ACK : MODECFG_REPLY,
-				 mc.ident);
+				 mc.type != MODECFG_SET && c->xauth_reply_ident0 ? 0 : mc.ident);
 	if (mc.type == MODECFG_SET) {
 		isakmp_put_attr(&e, XAUTH_STATUS, (uint64_t)status);
 	} else {

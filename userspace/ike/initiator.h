@@ -67,6 +67,7 @@ struct ike_init_conf {
 	bool modecfg;			/* ask for an address (REQUEST) before Quick Mode */
 	/* XAUTH: what a REPLY answers the gateway's REQUEST with (auth: IKE_AUTH_XAUTH_INIT_PSK) */
 	const char *xauth_user, *xauth_pass;
+	bool xauth_reply_ident0;	/* the REPLY with identifier 0, as strongSwan's client does */
 	/*
 	 * NAT-T (RFC 3947): its VID in MM1, NAT-D payloads in MM3 of the addresses
 	 * and ports (network order) it believes it sends from and to: a NAT

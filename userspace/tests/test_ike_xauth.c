@@ -84,6 +84,29 @@ static void modecfg_and_qm(struct eh *h)
 	assert_int_equal(kernel_fake_nsas(h->k), 2);
 }
 
+/*
+ * strongSwan's XAUTH client (xauth-generic) answers the REQUEST with a REPLY whose
+ * identifier is 0, not the REQUEST's (its ACK echoes the SET's): the message ID
+ * and HASH bind the answer to the exchange, and the gateway takes it.
+ */
+static void test_xauth_reply_ident0(void **state)
+{
+	struct ike_init_conf c = xclient("alice", "Wonderland9");
+	const struct eh_dgram *d;
+	struct eh *h;
+
+	(void)state;
+	c.xauth_reply_ident0 = true;
+	h = eh_new(XAUTH_CONF, &c);
+	d = answer(h, main_mode(h));		/* REPLY (identifier 0) -> SET(STATUS 1) */
+	assert_non_null(d);
+	assert_null(answer(h, d));		/* SET -> ACK */
+	assert_int_equal(h->ini.xauth_status, 1);
+	modecfg_and_qm(h);
+	assert_non_null(strstr(eh_show(h), "user=alice"));
+	eh_free(h);
+}
+
 /* Main Mode + XAUTH: nothing but XAUTH before the ACK of status 1, then the tunnel. */
 static void test_xauth_main_mode(void **state)
 {
@@ -294,6 +317,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xauth_main_mode),
+		cmocka_unit_test(test_xauth_reply_ident0),
 		cmocka_unit_test(test_xauth_aggressive_mode),
 		cmocka_unit_test(test_xauth_then_push),
 		cmocka_unit_test(test_xauth_three_wrong),
