@@ -128,15 +128,14 @@ static void espgw_output(struct espgw_sa *sa, struct sk_buff *skb)
 	espgw_sa_put(sa);
 }
 
-static unsigned int espgw_nf_out(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+/* BH disabled: the recursion guard is this CPU's until the packet is sent */
+static unsigned int espgw_out_bh(struct espgw_net *en, struct sk_buff *skb)
 {
-	struct espgw_net *en = espgw_net(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct espgw_policy *p;
 	struct espgw_sa *sa;
 
-	if (!READ_ONCE(en->policy_count) || __this_cpu_read(espgw_xmit_recursion))
+	if (__this_cpu_read(espgw_xmit_recursion))
 		return NF_ACCEPT;
 	/*
 	 * The gateway's own IKE and ESP (espgwd's, XFRM's) are never policy
@@ -169,10 +168,27 @@ static unsigned int espgw_nf_out(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	local_bh_disable();
 	espgw_output(sa, skb);
-	local_bh_enable();
 	return NF_STOLEN;
+}
+
+static unsigned int espgw_nf_out(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct espgw_net *en = espgw_net(state->net);
+	unsigned int verdict;
+
+	if (!READ_ONCE(en->policy_count))
+		return NF_ACCEPT;
+	/*
+	 * The gateway's own packets reach POST_ROUTING in process context,
+	 * preemptible: reading the per-CPU guard there and acting on it after
+	 * a migration would mix two CPUs' states.
+	 */
+	local_bh_disable();
+	verdict = espgw_out_bh(en, skb);
+	local_bh_enable();
+	return verdict;
 }
 
 static unsigned int espgw_nf_in(void *priv, struct sk_buff *skb,
