@@ -38,7 +38,10 @@ static struct espgw_net *info_en(struct genl_info *info)
 
 int espgw_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct espgw_net *en = info_en(info);
+	struct net_device *dev;
 	struct sk_buff *msg;
+	int ifindex;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -54,6 +57,12 @@ int espgw_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, ESPGW_A_INFO_ENC_ALGS, espgw_alg_enc_available()) ||
 	    nla_put_u32(msg, ESPGW_A_INFO_AUTH_ALGS, espgw_alg_auth_available()) ||
 	    nla_put_u32(msg, ESPGW_A_INFO_REPLAY_WINDOW_MAX, ESPGW_REPLAY_WINDOW_MAX))
+		goto nla_put_failure;
+	rcu_read_lock();
+	dev = rcu_dereference(en->dev);
+	ifindex = dev ? dev->ifindex : 0;
+	rcu_read_unlock();
+	if (ifindex && nla_put_u32(msg, ESPGW_A_INFO_IFINDEX, ifindex))
 		goto nla_put_failure;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);

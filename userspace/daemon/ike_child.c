@@ -356,6 +356,7 @@ int child_install(struct ike_engine *e, struct ike_sa *sa, struct qm *q)
 	sa->children = c;
 	sa->nchildren++;
 	e->npairs++;
+	kernel_dev_setup(e->k, &c->local, local);	/* not fatal: the tunnel works with rp_filter 0 */
 	route_take(e, c);
 	return 0;
 }

@@ -2,10 +2,14 @@
 /* espgwd -> espgw.ko: SAs and policies over the espgw generic-netlink family. */
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <linux/rtnetlink.h>
 
 #include <netlink/genl/genl.h>
@@ -13,6 +17,7 @@
 
 #include <linux/espgw.h>
 
+#include "info.h"
 #include "kernel.h"
 #include "log.h"
 #include "nl.h"
@@ -24,6 +29,8 @@ struct kernel_nl {
 	struct espgw_nl ev;	/* the events group */
 	int rt;			/* rtnetlink, for reverse routes; -1 until first used */
 	uint32_t rt_seq;
+	uint32_t ifindex;	/* espgw0, once info-get has named it */
+	bool dev_ready;		/* espgw0 has an IPv4 address (ours or the admin's) */
 };
 
 static const struct kernel_ops nl_ops;
@@ -215,22 +222,24 @@ struct rt_req {
 	char attrs[64];
 };
 
-static void rt_attr(struct rt_req *q, unsigned short type, const void *data, unsigned short len)
+/* append an attribute; n heads a buffer with room for it (rt_req's attrs) */
+static void rt_attr(struct nlmsghdr *n, unsigned short type, const void *data, unsigned short len)
 {
-	struct rtattr *a = (struct rtattr *)((char *)q + NLMSG_ALIGN(q->n.nlmsg_len));
+	struct rtattr *a = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
 
 	a->rta_type = type;
 	a->rta_len = RTA_LENGTH(len);
 	memcpy(RTA_DATA(a), data, len);
-	q->n.nlmsg_len = NLMSG_ALIGN(q->n.nlmsg_len) + RTA_ALIGN(a->rta_len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(a->rta_len);
 }
 
 /*
  * Send q and read the answer into buf: the route (RTM_GETROUTE) or the ack.
  * Returns the answer's length, or a negative errno (the kernel's).
  */
-static int rt_call(struct kernel_nl *k, struct rt_req *q, char *buf, size_t cap)
+static int rt_call(struct kernel_nl *k, void *req, char *buf, size_t cap)
 {
+	struct nlmsghdr *q = req;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	ssize_t n;
 
@@ -239,8 +248,8 @@ static int rt_call(struct kernel_nl *k, struct rt_req *q, char *buf, size_t cap)
 		if (k->rt < 0)
 			return -errno;
 	}
-	q->n.nlmsg_seq = ++k->rt_seq;
-	if (sendto(k->rt, q, q->n.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	q->nlmsg_seq = ++k->rt_seq;
+	if (sendto(k->rt, q, q->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	for (;;) {
 		struct nlmsghdr *h = (struct nlmsghdr *)buf;
@@ -271,7 +280,7 @@ static void rt_init(struct rt_req *q, uint16_t type, uint16_t flags, const struc
 	q->n.nlmsg_flags = NLM_F_REQUEST | flags;
 	q->r.rtm_family = AF_INET;
 	q->r.rtm_dst_len = dst->plen;
-	rt_attr(q, RTA_DST, &d, 4);
+	rt_attr(&q->n, RTA_DST, &d, 4);
 }
 
 /*
@@ -296,34 +305,42 @@ static int route_ours(struct kernel_nl *k, const struct conf_net *dst, char *buf
 	       rm->rtm_protocol == ESPGW_RTPROT;
 }
 
+static int info_reply(struct nl_msg *msg, void *arg)
+{
+	return espgw_info_parse(msg, arg);
+}
+
+/* espgw0's index, from info-get; 0 while the module has not created it */
+static uint32_t dev_index(struct kernel_nl *k)
+{
+	struct espgw_info info = { .ifindex = 0 };
+	struct nl_msg *msg;
+
+	if (k->ifindex)
+		return k->ifindex;
+	msg = espgw_req(ESPGW_CMD_INFO_GET, 0);
+	if (msg && !espgw_nl_call(&k->req, msg, info_reply, &info))
+		k->ifindex = info.ifindex;
+	return k->ifindex;
+}
+
+/*
+ * The reverse route goes to espgw0, where the client's decrypted packets
+ * arrive: the strict reverse-path filter (rp_filter 1) then passes them, and
+ * the policy at POST_ROUTING takes the packets routed there into the tunnel.
+ * The peer only names the client in the log.
+ */
 static int nl_route_add(struct kernel *kb, const struct conf_net *dst, uint32_t peer)
 {
 	struct kernel_nl *k = knl(kb);
-	struct conf_net p = { ntohl(peer), 32 };
-	uint32_t gw = 0, oif = 0;
+	uint32_t oif = dev_index(k);
 	char buf[4096];
 	struct rt_req q;
-	struct rtattr *a;
-	struct rtmsg *rm;
-	int len, ret;
+	int ret;
 
-	/* where the kernel sends the peer's packets: next hop and interface */
-	rt_init(&q, RTM_GETROUTE, 0, &p);
-	len = rt_call(k, &q, buf, sizeof(buf));
-	if (len < 0) {
-		ret = len;
-		goto err;
-	}
-	rm = NLMSG_DATA((struct nlmsghdr *)buf);
-	len = (int)RTM_PAYLOAD((struct nlmsghdr *)buf);
-	for (a = RTM_RTA(rm); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD(a) == 4)
-			memcpy(&gw, RTA_DATA(a), 4);
-		else if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) == 4)
-			memcpy(&oif, RTA_DATA(a), 4);
-	}
+	(void)peer;
 	if (!oif) {
-		ret = -ENETUNREACH;
+		ret = -ENODEV;
 		goto err;
 	}
 	/* never over a route that is not ours; ours (left by an earlier run) is replaced */
@@ -335,10 +352,8 @@ static int nl_route_add(struct kernel *kb, const struct conf_net *dst, uint32_t 
 	q.r.rtm_table = RT_TABLE_MAIN;
 	q.r.rtm_protocol = ESPGW_RTPROT;
 	q.r.rtm_type = RTN_UNICAST;
-	q.r.rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	if (gw)
-		rt_attr(&q, RTA_GATEWAY, &gw, 4);
-	rt_attr(&q, RTA_OIF, &oif, 4);
+	q.r.rtm_scope = RT_SCOPE_LINK;
+	rt_attr(&q.n, RTA_OIF, &oif, 4);
 	ret = rt_call(k, &q, buf, sizeof(buf));
 	if (!ret)
 		return 0;
@@ -353,6 +368,103 @@ err:
 		dst->addr >> 16 & 255, dst->addr >> 8 & 255, dst->addr & 255, dst->plen,
 		strerror(-ret));
 	return ret;
+}
+
+/* Does the interface have an IPv4 address? 1 yes, 0 no, <0 error. */
+static int dev_has_addr(const char *name)
+{
+	struct ifreq ifr;
+	int fd, ret;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ret = ioctl(fd, SIOCGIFADDR, &ifr) ? (errno == EADDRNOTAVAIL ? 0 : -errno) : 1;
+	close(fd);
+	return ret;
+}
+
+/* The source address the kernel would use toward to (network order), or 0. */
+static uint32_t pref_src(struct kernel_nl *k, uint32_t to)
+{
+	struct conf_net t = { ntohl(to), 32 };
+	uint32_t src = 0;
+	struct rtattr *a;
+	struct rt_req q;
+	struct rtmsg *rm;
+	char buf[4096];
+	int len;
+
+	rt_init(&q, RTM_GETROUTE, 0, &t);
+	len = rt_call(k, &q, buf, sizeof(buf));
+	if (len < 0)
+		return 0;
+	rm = NLMSG_DATA((struct nlmsghdr *)buf);
+	len = (int)RTM_PAYLOAD((struct nlmsghdr *)buf);
+	for (a = RTM_RTA(rm); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == RTA_PREFSRC && RTA_PAYLOAD(a) == 4)
+			memcpy(&src, RTA_DATA(a), 4);
+	return src;
+}
+
+/*
+ * espgw0 without an address makes the kernel's reverse-path filter, strict
+ * or loose (rp_filter 1 or 2, the default of many distributions), refuse
+ * every packet arriving on it. Give it one, as IOS's "ip unnumbered" does:
+ * the gateway's own address toward the protected network (inside), else its
+ * IKE address, as a /32 without a prefix route. Once per run; an address the
+ * admin gave it is left alone.
+ */
+static int nl_dev_setup(struct kernel *kb, const struct conf_net *inside, uint32_t ike_local)
+{
+	struct kernel_nl *k = knl(kb);
+	struct {
+		struct nlmsghdr n;
+		struct ifaddrmsg ifa;
+		char attrs[64];
+	} q;
+	char name[IF_NAMESIZE], buf[1024];
+	uint32_t ifindex = dev_index(k), addr, flags = IFA_F_NOPREFIXROUTE;
+	int ret;
+
+	if (k->dev_ready)
+		return 0;
+	if (!ifindex || !if_indextoname(ifindex, name)) {
+		log_msg(LOG_ERR, "kernel: the module's interface (espgw0) is missing");
+		return -ENODEV;
+	}
+	ret = dev_has_addr(name);
+	if (ret) {
+		k->dev_ready = ret > 0;
+		return ret < 0 ? ret : 0;
+	}
+	addr = pref_src(k, htonl(inside->addr));
+	if (!addr)
+		addr = ike_local;
+	memset(&q, 0, sizeof(q));
+	q.n.nlmsg_len = NLMSG_LENGTH(sizeof(q.ifa));
+	q.n.nlmsg_type = RTM_NEWADDR;
+	q.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	q.ifa.ifa_family = AF_INET;
+	q.ifa.ifa_prefixlen = 32;
+	q.ifa.ifa_scope = RT_SCOPE_UNIVERSE;
+	q.ifa.ifa_index = ifindex;
+	rt_attr(&q.n, IFA_LOCAL, &addr, 4);
+	rt_attr(&q.n, IFA_ADDRESS, &addr, 4);
+	rt_attr(&q.n, IFA_FLAGS, &flags, 4);
+	ret = rt_call(k, &q, buf, sizeof(buf));
+	if (ret && ret != -EEXIST) {
+		log_msg(LOG_ERR, "kernel: giving %s an address: %s (with rp_filter 1 or 2 the "
+			"kernel refuses the clients' packets on it)", name, strerror(-ret));
+		return ret;
+	}
+	k->dev_ready = true;
+	log_msg(LOG_INFO, "kernel: %s has address %u.%u.%u.%u/32 (unnumbered, for the "
+		"reverse-path filter)", name, ntohl(addr) >> 24, ntohl(addr) >> 16 & 255,
+		ntohl(addr) >> 8 & 255, ntohl(addr) & 255);
+	return 0;
 }
 
 static int nl_route_del(struct kernel *kb, const struct conf_net *dst)
@@ -438,5 +550,6 @@ static const struct kernel_ops nl_ops = {
 	.policy_add = nl_policy_add,
 	.policy_del = nl_policy_del,
 	.route_add = nl_route_add,
+	.dev_setup = nl_dev_setup,
 	.route_del = nl_route_del,
 };

@@ -33,6 +33,7 @@ struct kernel_ops {
 	int (*policy_del)(struct kernel *k, uint32_t id);
 	int (*route_add)(struct kernel *k, const struct conf_net *dst, uint32_t peer);
 	int (*route_del)(struct kernel *k, const struct conf_net *dst);
+	int (*dev_setup)(struct kernel *k, const struct conf_net *inside, uint32_t ike_local);
 };
 
 /* Every implementation starts with this. */
@@ -70,8 +71,8 @@ static inline int kernel_policy_del(struct kernel *k, uint32_t id)
 
 /*
  * Reverse routes ("reverse-route" in the dynamic map): dst (a client's network)
- * via the next hop and interface the kernel uses for peer (network order),
- * in the main table with protocol ESPGW_RTPROT ('ip route show proto 245').
+ * to espgw0, where its decrypted packets arrive (peer, network order, is the
+ * client's outside address, for the log), in the main table with protocol ESPGW_RTPROT ('ip route show proto 245').
  * Never over another route to dst (-EEXIST, logged); one of ours (left by an
  * earlier run) is replaced. Deleting one that is gone is not an error.
  */
@@ -85,6 +86,18 @@ static inline int kernel_route_add(struct kernel *k, const struct conf_net *dst,
 static inline int kernel_route_del(struct kernel *k, const struct conf_net *dst)
 {
 	return KERNEL_CALL(k, route_del, dst);
+}
+
+/*
+ * After an SA pair is installed (the module has created espgw0): give espgw0
+ * an address if it has none, the gateway's own toward inside (a protected
+ * network) or else ike_local (network order), so that the reverse-path
+ * filter passes packets arriving on it. Done once; a failure is logged.
+ */
+static inline int kernel_dev_setup(struct kernel *k, const struct conf_net *inside,
+				   uint32_t ike_local)
+{
+	return KERNEL_CALL(k, dev_setup, inside, ike_local);
 }
 
 /* espgw.ko over netlink: the rest is for main.c only. */

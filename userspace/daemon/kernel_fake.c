@@ -188,6 +188,13 @@ static int fake_route_del(struct kernel *k, const struct conf_net *dst)
 	return 0;
 }
 
+static int fake_dev_setup(struct kernel *k, const struct conf_net *inside, uint32_t ike_local)
+{
+	(void)inside;
+	(void)ike_local;
+	return enter(k, KFAKE_DEV_SETUP);
+}
+
 static const struct kernel_ops fake_ops = {
 	.sa_add = fake_sa_add,
 	.sa_del = fake_sa_del,
@@ -196,6 +203,7 @@ static const struct kernel_ops fake_ops = {
 	.policy_del = fake_policy_del,
 	.route_add = fake_route_add,
 	.route_del = fake_route_del,
+	.dev_setup = fake_dev_setup,
 };
 
 struct kernel *kernel_fake_new(void)

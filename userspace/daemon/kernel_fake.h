@@ -22,6 +22,7 @@ enum kernel_fake_op {
 	KFAKE_POLICY_DEL,
 	KFAKE_ROUTE_ADD,
 	KFAKE_ROUTE_DEL,
+	KFAKE_DEV_SETUP,
 	KFAKE_NOPS,
 };
 

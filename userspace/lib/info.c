@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <string.h>
+#include <net/if.h>
 
 #include <netlink/genl/genl.h>
 
@@ -17,6 +18,7 @@ static struct nla_policy info_policy[ESPGW_A_INFO_MAX + 1] = {
 	[ESPGW_A_INFO_ENC_ALGS] = { .type = NLA_U32 },
 	[ESPGW_A_INFO_AUTH_ALGS] = { .type = NLA_U32 },
 	[ESPGW_A_INFO_REPLAY_WINDOW_MAX] = { .type = NLA_U32 },
+	[ESPGW_A_INFO_IFINDEX] = { .type = NLA_U32 },
 };
 
 int espgw_info_parse(struct nl_msg *msg, struct espgw_info *out)
@@ -37,6 +39,8 @@ int espgw_info_parse(struct nl_msg *msg, struct espgw_info *out)
 		out->auth_algs = nla_get_u32(tb[ESPGW_A_INFO_AUTH_ALGS]);
 	if (tb[ESPGW_A_INFO_REPLAY_WINDOW_MAX])
 		out->replay_window_max = nla_get_u32(tb[ESPGW_A_INFO_REPLAY_WINDOW_MAX]);
+	if (tb[ESPGW_A_INFO_IFINDEX])
+		out->ifindex = nla_get_u32(tb[ESPGW_A_INFO_IFINDEX]);
 	return 0;
 }
 
@@ -75,6 +79,7 @@ static void print_mask(FILE *f, struct jw *w, const char *key, uint32_t mask,
 
 void espgw_info_print(const struct espgw_info *info, FILE *f, bool json)
 {
+	char dev[IF_NAMESIZE + 16];
 	struct jw jw, *w = NULL;
 
 	if (json) {
@@ -92,10 +97,18 @@ void espgw_info_print(const struct espgw_info *info, FILE *f, bool json)
 		   ARRAY_SIZE(espgw_enc_alg_names), true);
 	print_mask(f, w, "integrity", info->auth_algs, espgw_auth_alg_names,
 		   ARRAY_SIZE(espgw_auth_alg_names), true);
+	if (info->ifindex && !if_indextoname(info->ifindex, dev))
+		snprintf(dev, sizeof(dev), "ifindex %u", info->ifindex);
 	if (json) {
+		if (info->ifindex) {
+			jw_uint(w, "ifindex", info->ifindex);
+			jw_str(w, "device", dev);
+		}
 		jw_obj_close(w);
 		jw_end(w);
 	} else {
 		fprintf(f, "replay window max: %u\n", info->replay_window_max);
+		if (info->ifindex)
+			fprintf(f, "device: %s\n", dev);
 	}
 }

@@ -14,6 +14,7 @@ struct espgw_info {
 	uint32_t enc_algs;
 	uint32_t auth_algs;
 	uint32_t replay_window_max;
+	uint32_t ifindex;	/* espgw0; 0 until the first SA creates it */
 };
 
 /* Parse an info-get reply. Return: 0, or -EINVAL when it is malformed. */

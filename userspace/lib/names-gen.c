@@ -58,12 +58,13 @@ const char *const espgw_auth_alg_names[4] = {
 	[3] = "hmac-sha256-128",
 };
 
-static const char *const espgw_info_names[6] = {
+static const char *const espgw_info_names[7] = {
 	[1] = "version",
 	[2] = "features",
 	[3] = "enc-algs",
 	[4] = "auth-algs",
 	[5] = "replay-window-max",
+	[6] = "ifindex",
 };
 
 static const char *const espgw_selector_names[6] = {
@@ -167,7 +168,7 @@ const struct espgw_attr_set espgw_info_attr_set = {
 	.name = "info",
 	.names = espgw_info_names,
 	.nested = NULL,
-	.n = 6,
+	.n = 7,
 };
 
 const struct espgw_attr_set espgw_selector_attr_set = {

@@ -255,6 +255,8 @@ static void check_tunnel(struct eh *h)
 	/* the configured anti-replay window (the default here), on the inbound SA */
 	assert_true(in->have & 1u << ESPGW_A_SA_REPLAY_WINDOW);
 	assert_int_equal(in->replay_window, CONF_REPLAY_WINDOW_DEFAULT);
+	/* espgw0 is given an address once the module has it (the reverse-path filter) */
+	assert_true(kernel_fake_calls(h->k, KFAKE_DEV_SETUP) >= 1);
 }
 
 static void test_tunnel_step_by_step(void **state)

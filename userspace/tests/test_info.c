@@ -62,6 +62,21 @@ static void test_parse_and_print(void **state)
 			    "\"integrity\":[]}\n");
 }
 
+/* the namespace's device, by name: ifindex 1 is lo in any namespace */
+static void test_device(void **state)
+{
+	struct nl_msg *msg = reply(true);
+	struct espgw_info info;
+
+	(void)state;
+	assert_int_equal(nla_put_u32(msg, ESPGW_A_INFO_IFINDEX, 1), 0);
+	assert_int_equal(espgw_info_parse(msg, &info), 0);
+	nlmsg_free(msg);
+	assert_int_equal(info.ifindex, 1);
+	assert_non_null(strstr(print(&info, false), "replay window max: 4096\ndevice: lo\n"));
+	assert_non_null(strstr(print(&info, true), "\"ifindex\":1,\"device\":\"lo\"}"));
+}
+
 static void test_missing_version_rejected(void **state)
 {
 	struct nl_msg *msg = reply(false);
@@ -84,6 +99,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_and_print),
+		cmocka_unit_test(test_device),
 		cmocka_unit_test(test_missing_version_rejected),
 		cmocka_unit_test(test_unknown_bits_named),
 	};
