@@ -359,6 +359,11 @@ sa_stat() {
 		"[s['stats']['$2'] for s in (d if isinstance(d, list) else [d]) if s['spi'] == $1][0]"
 }
 
+# lease: the address espgwd leased to its (first) ISAKMP SA, from 'espgw -j ike show'
+lease() {
+	"$ESPGW" -j ike show | "$ROOT/selftests/pyj.py" "d[0]['lease']"
+}
+
 # ns_stat KEY: a namespace total on the gateway
 ns_stat() {
 	n_gw "$ESPGW" -j stats | "$ROOT/selftests/pyj.py" "d['$1']"

@@ -44,10 +44,6 @@ PULL="crypto map intmap client configuration address respond"
 PUSH="crypto map intmap client configuration address initiate"
 IKE="aes128-sha1;modp2048" ESP=aes128-sha1
 
-# lease: the address espgwd leased to its (first) ISAKMP SA
-lease() {
-	"$ESPGW" -j ike show | "$ROOT/selftests/pyj.py" "d[0]['lease']"
-}
 # isakmp_sas: how many ISAKMP SAs espgwd holds
 isakmp_sas() {
 	"$ESPGW" -j ike show | "$ROOT/selftests/pyj.py" "len(d)"

@@ -29,11 +29,6 @@ crypto ipsec transform-set ts1 esp-des esp-md5-hmac"
 POOL="ip local pool ourpool 10.2.1.1 10.2.1.254
 crypto isakmp client configuration address-pool local ourpool"
 
-# lease: the address espgwd leased to its (first) ISAKMP SA, from 'espgw -j ike show'
-lease() {
-	"$ESPGW" -j ike show | "$ROOT/selftests/pyj.py" "d[0]['lease']"
-}
-
 # run NAME GW-MODECFG-LINES CLIENT-PULL: one client gets its address and uses it
 # (the modern profile; DOC=1: the document's DES/MD5/group 1 with 'espgw legacy')
 run() {

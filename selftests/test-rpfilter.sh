@@ -35,7 +35,6 @@ refused() {
 		else for (i = 1; i <= NF; i++) if (k[i] == "IPReversePathFilter") print $i }' \
 		/proc/net/netstat
 }
-lease() { "$ESPGW" -j ike show | "$ROOT/selftests/pyj.py" "d[0]['lease']"; }
 
 # connect NAME: espgwd with the pool (and $DYNMAP_EXTRA), one client up; sets VIP
 connect() {
