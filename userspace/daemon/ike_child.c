@@ -312,7 +312,7 @@ static void route_take(struct ike_engine *e, struct child *c)
 		return;
 	}
 	c->route = rt;
-	if (!kernel_route_add(e->k, &c->remote, c->sa->peer.sin_addr.s_addr))
+	if (!kernel_route_add(e->k, &c->remote))
 		log_debug(LOG_CAT_IPSEC, "ISAKMP (%u): adding static route for %s to %s",
 			  c->sa->conn_id, net_str(&c->remote, r, sizeof(r)),
 			  sin_str(&c->sa->peer, a));

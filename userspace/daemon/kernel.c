@@ -305,11 +305,6 @@ static int route_ours(struct kernel_nl *k, const struct conf_net *dst, char *buf
 	       rm->rtm_protocol == ESPGW_RTPROT;
 }
 
-static int info_reply(struct nl_msg *msg, void *arg)
-{
-	return espgw_info_parse(msg, arg);
-}
-
 /* espgw0's index, from info-get; 0 while the module has not created it */
 static uint32_t dev_index(struct kernel_nl *k)
 {
@@ -319,7 +314,7 @@ static uint32_t dev_index(struct kernel_nl *k)
 	if (k->ifindex)
 		return k->ifindex;
 	msg = espgw_req(ESPGW_CMD_INFO_GET, 0);
-	if (msg && !espgw_nl_call(&k->req, msg, info_reply, &info))
+	if (msg && !espgw_nl_call(&k->req, msg, espgw_info_reply, &info))
 		k->ifindex = info.ifindex;
 	return k->ifindex;
 }
@@ -328,9 +323,8 @@ static uint32_t dev_index(struct kernel_nl *k)
  * The reverse route goes to espgw0, where the client's decrypted packets
  * arrive: the strict reverse-path filter (rp_filter 1) then passes them, and
  * the policy at POST_ROUTING takes the packets routed there into the tunnel.
- * The peer only names the client in the log.
  */
-static int nl_route_add(struct kernel *kb, const struct conf_net *dst, uint32_t peer)
+static int nl_route_add(struct kernel *kb, const struct conf_net *dst)
 {
 	struct kernel_nl *k = knl(kb);
 	uint32_t oif = dev_index(k);
@@ -338,7 +332,6 @@ static int nl_route_add(struct kernel *kb, const struct conf_net *dst, uint32_t 
 	struct rt_req q;
 	int ret;
 
-	(void)peer;
 	if (!oif) {
 		ret = -ENODEV;
 		goto err;

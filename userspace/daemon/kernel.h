@@ -31,7 +31,7 @@ struct kernel_ops {
 		       uint16_t peer_port);
 	int (*policy_add)(struct kernel *k, const struct espgw_policy *p, bool replace);
 	int (*policy_del)(struct kernel *k, uint32_t id);
-	int (*route_add)(struct kernel *k, const struct conf_net *dst, uint32_t peer);
+	int (*route_add)(struct kernel *k, const struct conf_net *dst);
 	int (*route_del)(struct kernel *k, const struct conf_net *dst);
 	int (*dev_setup)(struct kernel *k, const struct conf_net *inside, uint32_t ike_local);
 };
@@ -71,16 +71,15 @@ static inline int kernel_policy_del(struct kernel *k, uint32_t id)
 
 /*
  * Reverse routes ("reverse-route" in the dynamic map): dst (a client's network)
- * to espgw0, where its decrypted packets arrive (peer, network order, is the
- * client's outside address, for the log), in the main table with protocol ESPGW_RTPROT ('ip route show proto 245').
+ * to espgw0, where its decrypted packets arrive, in the main table with protocol ESPGW_RTPROT ('ip route show proto 245').
  * Never over another route to dst (-EEXIST, logged); one of ours (left by an
  * earlier run) is replaced. Deleting one that is gone is not an error.
  */
 #define ESPGW_RTPROT	245
 
-static inline int kernel_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer)
+static inline int kernel_route_add(struct kernel *k, const struct conf_net *dst)
 {
-	return KERNEL_CALL(k, route_add, dst, peer);
+	return KERNEL_CALL(k, route_add, dst);
 }
 
 static inline int kernel_route_del(struct kernel *k, const struct conf_net *dst)

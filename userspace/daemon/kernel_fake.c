@@ -158,12 +158,11 @@ static struct conf_net *find_route(struct kernel_fake *f, const struct conf_net 
 	return NULL;
 }
 
-static int fake_route_add(struct kernel *k, const struct conf_net *dst, uint32_t peer)
+static int fake_route_add(struct kernel *k, const struct conf_net *dst)
 {
 	struct kernel_fake *f = kf(k);
 	int err = enter(k, KFAKE_ROUTE_ADD);
 
-	(void)peer;
 	if (err)
 		return err;
 	if (find_route(f, dst))

@@ -44,6 +44,11 @@ int espgw_info_parse(struct nl_msg *msg, struct espgw_info *out)
 	return 0;
 }
 
+int espgw_info_reply(struct nl_msg *msg, void *arg)
+{
+	return espgw_info_parse(msg, arg);
+}
+
 /* Names of the bits set in mask; index 0 is skipped when skip0 (enum "none"). */
 static void print_mask(FILE *f, struct jw *w, const char *key, uint32_t mask,
 		       const char *const *names, size_t n, bool skip0)

@@ -19,6 +19,8 @@ struct espgw_info {
 
 /* Parse an info-get reply. Return: 0, or -EINVAL when it is malformed. */
 int espgw_info_parse(struct nl_msg *msg, struct espgw_info *out);
+/* espgw_info_parse as a reply callback of espgw_nl_call (arg: struct espgw_info *) */
+int espgw_info_reply(struct nl_msg *msg, void *arg);
 void espgw_info_print(const struct espgw_info *info, FILE *f, bool json);
 
 #endif /* _ESPGW_INFO_H_ */

@@ -10,11 +10,6 @@
 #include "info.h"
 #include "util.h"
 
-static int info_reply(struct nl_msg *msg, void *arg)
-{
-	return espgw_info_parse(msg, arg);
-}
-
 int do_info(int argc, char **argv)
 {
 	struct espgw_info info;
@@ -38,7 +33,7 @@ int do_info(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	info.version[0] = '\0';
-	ret = espgw_nl_call(&nl, msg, info_reply, &info);
+	ret = espgw_nl_call(&nl, msg, espgw_info_reply, &info);
 	if (!ret && !info.version[0])
 		ret = -EBADMSG;
 	if (ret) {
