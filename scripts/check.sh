@@ -69,11 +69,12 @@ DEB_BUILD_OPTIONS="nocheck ${DEB_BUILD_OPTIONS:-}" make -s deb
 result "make deb builds espgw and espgw-dkms (lintian: no errors)" $?
 fi
 
-# SELFTESTS_SKIP="flood ...": scripts not to run (CI runs the kernel-independent ones once)
+# SELFTESTS_SKIP="flood ...": scripts not to run (CI runs the kernel-independent ones once);
+# SELFTESTS_ENV="DATAPLANE_ALGS='...'": variables for the tests in the VM
 tests=$(cd selftests && ls test-*.sh | sed 's/^test-//; s/\.sh$//')
 for t in ${SELFTESTS_SKIP:-}; do tests=$(printf '%s\n' $tests | grep -vx "$t"); done
 step "selftests in one VM${SELFTESTS_SKIP:+ (not: $SELFTESTS_SKIP)}"
-selftests/vm/run.sh -k "$KVER" -o "$LOG/vm" -- "KVER=$KVER TESTS='$(echo $tests)' selftests/run.sh" |
+selftests/vm/run.sh -k "$KVER" -o "$LOG/vm" -- "KVER=$KVER ${SELFTESTS_ENV:-} TESTS='$(echo $tests)' selftests/run.sh" |
 	tee "$LOG/vm.tap"
 vmrc=${PIPESTATUS[0]}
 count_tap "$LOG/vm.tap"

@@ -214,7 +214,10 @@ topo_destroy() {
 
 mod_loaded() { grep -q '^espgw ' /proc/modules; }
 # espgw.ko needs nf_conntrack (it confirms flows it steals)
-mod_load() { mod_loaded || { modprobe -a nf_conntrack esp4 && insmod "$ESPGW_KO"; }; }
+# ESPGW_MOD_PARAMS: module parameters for insmod (force_async=1: make check-debug's cryptd run)
+mod_load() {
+	mod_loaded || { modprobe -a nf_conntrack esp4 && insmod "$ESPGW_KO" ${ESPGW_MOD_PARAMS:-}; }
+}
 mod_unload() { ! mod_loaded || rmmod espgw; }
 
 # ---- tunnels between a Linux XFRM client and the espgw gateway --------------
@@ -352,6 +355,41 @@ natt_stop() {
 	done
 	NATT_PIDS=()
 }
+
+# ---- packet captures -------------------------------------------------------
+
+# cap_start FILE NS IF [FILTER]: tcpdump in the background until cap_stop; returns
+# once tcpdump listens (under emulation that can take seconds)
+CAP_PID=
+cap_start() {
+	local f=$1 ns=$2 dev=$3
+	shift 3
+	# not through n: $! must be timeout, which passes the kill on to tcpdump
+	ip netns exec "$ns" timeout 600 tcpdump -U -n -i "$dev" -w "$f" "$@" 2>"$f.err" &
+	CAP_PID=$!
+	for _ in $(seq 100); do
+		grep -q 'listening on' "$f.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# cap_stop [FILE FILTER N]: end the capture; with FILTER, first wait up to 5 s until
+# N packets matching it are in FILE (tcpdump writes what the kernel queued to it late)
+cap_stop() {
+	[ -n "$CAP_PID" ] || return 0
+	if [ $# -eq 3 ]; then
+		for _ in $(seq 50); do
+			[ "$(cap_n "$1" "$2")" -ge "$3" ] && break
+			sleep 0.1
+		done
+	fi
+	sleep 0.5
+	kill "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	CAP_PID=
+}
+# cap_n FILE FILTER: how many captured packets match FILTER
+cap_n() { tcpdump -r "$1" -n "$2" 2>/dev/null | wc -l; }
 
 # sa_stat SPI KEY: one counter of an espgw SA on the gateway
 sa_stat() {

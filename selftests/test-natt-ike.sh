@@ -106,29 +106,6 @@ why() {
 	printf '%s\n' "--- client:" "$(tail -12 "$1")" "--- espgwd:" "$(tail -15 $RUNDIR/espgwd.log)"
 }
 
-# cap_start FILE NS IF [FILTER]: tcpdump in the background until cap_stop
-CAP_PID=
-cap_start() {
-	local f=$1 ns=$2 dev=$3
-	shift 3
-	# not through n: $! must be timeout, which passes the kill on to tcpdump
-	ip netns exec "$ns" timeout 600 tcpdump -U -n -i "$dev" -w "$f" "$@" 2>"$f.err" &
-	CAP_PID=$!
-	for _ in $(seq 100); do
-		grep -q 'listening on' "$f.err" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-cap_stop() {
-	[ -n "$CAP_PID" ] || return 0
-	sleep 0.5
-	kill "$CAP_PID" 2>/dev/null
-	wait "$CAP_PID" 2>/dev/null
-	CAP_PID=
-}
-# cap_n FILE FILTER: how many captured packets match FILTER
-cap_n() { tcpdump -r "$1" -n "$2" 2>/dev/null | wc -l; }
 KEEPALIVE="udp and src $GW_OUT and src port 4500 and udp[4:2] = 9 and udp[8] = 0xff"
 
 # traffic NAME VIP: pings both ways between the client ($SS_NS or LS_NS) and the inside host

@@ -65,25 +65,20 @@ if ! tunnel_up gcm128 >$cap.up 2>&1; then
 	fail "NAT-T tunnel set up" "$(cat $cap.up)"
 	exit 0
 fi
-# not through n_gw: $! must be timeout, which passes the kill on to tcpdump
-ip netns exec "$NS_GW" timeout 30 tcpdump -U -i out -n -w $cap.wire "host $CLIENT" 2>/dev/null &
-tpid=$!
-sleep 2
+cap_start $cap.wire "$NS_GW" out "host $CLIENT" || fail "tcpdump on the gateway's outside"
 check "client pings the inside host through ESP in UDP" \
 	n_client ping -c5 -i0.2 -W5 -I $CLIENT_VIP $INSIDE
 check "inside host pings the client through ESP in UDP" \
 	n_inside ping -c5 -i0.2 -W5 $CLIENT_VIP
-sleep 0.5
-kill $tpid 2>/dev/null
-wait $tpid 2>/dev/null
+cap_stop $cap.wire udp 20
 in=$(sa_stat $SPI_IN packets) out=$(sa_stat $SPI_OUT packets)
 xin=$(xfrm_packets "$NS_CLIENT" $SPI_IN) xout=$(xfrm_packets "$NS_CLIENT" $SPI_OUT)
 [ "$in" = 10 ] && [ "$out" = 10 ] && [ "$xin" = 10 ] && [ "$xout" = 10 ] &&
 	ok "counters agree: 10 packets each way on espgw and on XFRM" ||
 	fail "counters agree" "espgw in=$in out=$out, xfrm sent=$xin received=$xout"
-esp=$(tcpdump -r $cap.wire -n 'ip proto 50' 2>/dev/null | wc -l)
-udp_in=$(tcpdump -r $cap.wire -n "udp and src $CLIENT and src port 4500 and dst $GW_OUT and dst port 4500" 2>/dev/null | wc -l)
-udp_out=$(tcpdump -r $cap.wire -n "udp and src $GW_OUT and src port 4500 and dst $CLIENT and dst port 4500" 2>/dev/null | wc -l)
+esp=$(cap_n $cap.wire 'ip proto 50')
+udp_in=$(cap_n $cap.wire "udp and src $CLIENT and src port 4500 and dst $GW_OUT and dst port 4500")
+udp_out=$(cap_n $cap.wire "udp and src $GW_OUT and src port 4500 and dst $CLIENT and dst port 4500")
 [ "$esp" = 0 ] && [ "$udp_in" -ge 10 ] && [ "$udp_out" -ge 10 ] &&
 	ok "the outside wire carries UDP 4500 both ways and no bare ESP" ||
 	fail "only UDP 4500 on the wire" "bare ESP $esp, udp client->gw $udp_in, gw->client $udp_out"
@@ -320,9 +315,11 @@ flow() {
 	sleep 3
 	[ "$(sa_stat $SPI_OUT packets)" -gt 0 ]
 }
-# the end of flow's iperf3 (not a job of ours: check runs flow in a subshell)
+# end flow's iperf3 (not a job of ours: check runs flow in a subshell); once its SAs
+# are gone it would wait for its timeout
 flow_end() {
-	for _ in $(seq 80); do
+	pkill -f "iperf3 -c $CLIENT_VIP"
+	for _ in $(seq 40); do
 		pgrep -f "iperf3 -c $CLIENT_VIP" >/dev/null || return 0
 		sleep 0.5
 	done
