@@ -44,7 +44,7 @@ TEST_BIN := $(TEST_SRC:userspace/tests/%.c=$(B)/tests/%)
 
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/espgw.h
 
-.PHONY: all module userspace tests unit fuzz regen regen-check deps check demo sparse clean help \
+.PHONY: all module userspace tests unit fuzz regen regen-check deps check check-debug demo sparse clean help \
 	install uninstall install-dkms uninstall-dkms deb
 all: module userspace
 
@@ -52,6 +52,7 @@ help:
 	@echo "make [KVER=<installed kernel>]  build espgw.ko and the userspace programs"
 	@echo "make deps     install build and test dependencies (Debian 12, root)"
 	@echo "make check    deps, build, unit tests, spec check, all selftests in one VM"
+	@echo "make check-debug  the selftests under a KASAN + lockdep kernel (built once, ~1 h)"
 	@echo "make demo     boot a VM and show espgw at work in the document's topology"
 	@echo "make unit     userspace unit tests on the host"
 	@echo "make sparse   module build with W=1 C=1 (sparse)"
@@ -157,6 +158,9 @@ deps:
 
 check:
 	$(Q)scripts/check.sh
+
+check-debug:
+	$(Q)scripts/check-debug.sh
 
 demo:
 	$(Q)scripts/demo.sh

@@ -5,6 +5,7 @@
  * anti-replay, teardown.
  */
 
+#include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -70,6 +71,33 @@ static bool keylen_ok(const struct enc_desc *d, unsigned int len)
 }
 
 /*
+ * A test knob: wrap every SA's AEAD in cryptd, so that encryption and decryption
+ * complete asynchronously (-EINPROGRESS, then the callback from cryptd's worker),
+ * as hardware and SIMD implementations do. Under emulation the guest CPU has no
+ * AES-NI and the async branches never run otherwise; 'make check-debug' runs the
+ * data-plane selftests with it.
+ */
+static bool force_async;
+module_param(force_async, bool, 0444);
+MODULE_PARM_DESC(force_async, "complete all ESP crypto asynchronously through cryptd (for tests)");
+
+/*
+ * cryptd instances are found by driver name only (their cra_name is the inner
+ * algorithm's): "cryptd(<the synchronous implementation's driver name>)".
+ */
+static int sa_cryptd_name(char *name, size_t size)
+{
+	struct crypto_aead *sync = crypto_alloc_aead(name, 0, CRYPTO_ALG_ASYNC);
+	int n;
+
+	if (IS_ERR(sync))
+		return PTR_ERR(sync);
+	n = snprintf(name, size, "cryptd(%s)", crypto_tfm_alg_driver_name(crypto_aead_tfm(sync)));
+	crypto_free_aead(sync);
+	return n >= size ? -ENAMETOOLONG : 0;
+}
+
+/*
  * Build the transform. Keys go straight from the request into the tfm; the
  * authenc key blob is wiped after use.
  */
@@ -114,6 +142,14 @@ static int sa_init_crypto(struct espgw_sa *sa, struct nlattr **attrs,
 		icvlen = a->icvlen;
 	}
 
+	if (force_async) {
+		err = sa_cryptd_name(name, sizeof(name));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[ESPGW_A_SA_ENC_ALG],
+					    "force_async: no synchronous implementation to put behind cryptd");
+			return err;
+		}
+	}
 	sa->aead = crypto_alloc_aead(name, 0, 0);
 	if (IS_ERR(sa->aead)) {
 		err = PTR_ERR(sa->aead);

@@ -19,9 +19,9 @@ for alg in ${DATAPLANE_ALGS:-$ALGS}; do
 		continue
 	fi
 	if [ "$(cat /sys/module/espgw/parameters/force_async 2>/dev/null)" = Y ]; then
-		# the SAs' AEADs are cryptd instances: one in use (refcnt > 1) now
+		# the SAs' AEADs are cryptd instances (found by driver name): one in use now
 		check_match "$alg: force_async: the SAs' transform is a cryptd instance" '^cryptd\(' \
-			awk '/^name/ { n = $3 } /^refcnt/ && n ~ /^cryptd\(/ && $3 > 1 { print n }' /proc/crypto
+			awk '/^driver/ { d = $3 } /^refcnt/ && d ~ /^cryptd\(/ && $3 > 1 { print d }' /proc/crypto
 	fi
 	check "$alg: client pings the inside host through the tunnel" \
 		n_client ping -c5 -i0.2 -W5 -I $CLIENT_VIP $INSIDE
