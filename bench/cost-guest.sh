@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench/cost, the guest side: the gateway's own cost per packet, in guest time,
+# under QEMU's instruction counting (one vCPU, -icount: guest time follows the
+# instructions executed, so host load does not move it).
+#
+# pktgen in a source namespace (the inside host, 10.2.2.5) sends COUNT UDP packets
+# of SIZE bytes (IP) to a client's address (10.2.1.1) through the gateway
+# namespace, whose outside is a dummy device (the cheapest sink: nothing past the
+# gateway is measured). On one CPU, pktgen's elapsed time covers generation, the
+# gateway's forwarding and its tunnel: ns per packet = elapsed / COUNT. Variants
+# in one boot, the same keys: no tunnel (plain), XFRM (ip xfrm state + out
+# policy) and espgw (sa + policy), each checked by its SA's packet counter; and
+# the cipher alone (bench/cipher's module: the same AEAD on ESP-shaped requests).
+#
+# Env: COST_ALGS ("gcm128 aes128-sha1"), COST_SIZES ("64 1400"), COST_REPS (3),
+# COST_COUNT_64 (20000), COST_COUNT_1400 (5000), COST_CIPHER_KO (the module).
+# Prints per run 'run ...' lines, then 'cost ALG SIZE enc espgw_ns=N xfrm_ns=N
+# plain_ns=N cipher_ns=N spread_pct=N' (medians; spread = the largest
+# (max - min) / median over the variants, in %).
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/selftests/lib.sh"
+
+ALGS=${COST_ALGS:-gcm128 aes128-sha1}
+SIZES=${COST_SIZES:-64 1400}
+REPS=${COST_REPS:-3}
+COST_COUNT_64=${COST_COUNT_64:-20000} COST_COUNT_1400=${COST_COUNT_1400:-5000}
+KO=${COST_CIPHER_KO:-}
+NS_SRC=src-$SUF
+PG=/proc/net/pktgen
+
+cleanup() { ip netns del "$NS_SRC" 2>/dev/null; ip netns del "$NS_GW" 2>/dev/null; }
+trap cleanup EXIT
+
+# the source (pktgen on s0) -> gw (in: 10.2.2.1, out: a dummy, 192.0.2.1)
+topo() {
+	ip netns add "$NS_SRC" && ip netns add "$NS_GW" || return 1
+	ip link add s0 netns "$NS_SRC" type veth peer name in netns "$NS_GW" || return 1
+	n "$NS_SRC" ip addr add $INSIDE/24 dev s0
+	n "$NS_SRC" ip link set s0 up
+	n_gw ip addr add $GW_IN/24 dev in
+	n_gw ip link set in up
+	n_gw ip link add out type dummy
+	n_gw ip addr add $GW_OUT/24 dev out
+	n_gw ip link set out up
+	n_gw ip link set lo up
+	n_gw sysctl -qw net.ipv4.ip_forward=1
+	n_gw ip route add $CLIENT/32 dev out
+	n_gw ip route add $CLIENT_VIP/32 dev out
+	# no ARP on the veth either: pktgen addresses the gateway's MAC itself
+	n_gw ip neigh replace $INSIDE lladdr "$(n "$NS_SRC" cat /sys/class/net/s0/address)" dev in
+}
+
+pg() { n "$NS_SRC" sh -c "echo '$2' > $PG/$1"; }
+
+# pktgen_run SIZE COUNT: ns per packet (guest time), from pktgen's own result
+pktgen_run() {
+	local size=$1 count=$2 mac res usec
+	mac=$(n_gw cat /sys/class/net/in/address)
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device s0"
+	pg s0 "count $count"
+	pg s0 "pkt_size $((size + 14))"
+	pg s0 "clone_skb 0"
+	pg s0 "delay 0"
+	pg s0 "dst $CLIENT_VIP"
+	pg s0 "src_min $INSIDE"
+	pg s0 "src_max $INSIDE"
+	pg s0 "dst_mac $mac"
+	pg s0 "udp_src_min 9"
+	pg s0 "udp_src_max 9"
+	pg s0 "udp_dst_min 9"
+	pg s0 "udp_dst_max 9"
+	pg pgctrl start
+	res=$(n "$NS_SRC" cat $PG/s0 | grep -m1 'Result: OK')
+	usec=$(sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' <<<"$res")
+	[ -n "$usec" ] || { echo "pktgen: no result: $(n "$NS_SRC" cat $PG/s0 | tail -3)" >&2; return 1; }
+	echo $((usec * 1000 / count))
+}
+
+# the gateway's half of the selftests' tunnel: an outbound SA and its policy
+espgw_up() {
+	local ek ak auth=()
+	alg_params "$1" || return 1
+	ek=$(hexkey $ENC_LEN) ak=$(hexkey $AUTH_LEN)
+	[ -n "$AUTH" ] && auth=(auth $AUTH @-)
+	# shellcheck disable=SC2086
+	printf '%s\n' $ek $ak | n_gw "$ESPGW" sa add src $GW_OUT dst $CLIENT spi $SPI_OUT \
+		dir out enc $ENC @- "${auth[@]}" $LEGACY || return 1
+	n_gw "$ESPGW" policy add id 1 src $INSIDE_NET dst $CLIENT_VIP/32 action protect \
+		sa dst $CLIENT spi $SPI_OUT
+}
+xfrm_up() {
+	alg_params "$1" || return 1
+	xfrm_state "$NS_GW" $GW_OUT $CLIENT $SPI_OUT "$(hexkey $ENC_LEN)" "$(hexkey $AUTH_LEN)" &&
+	n_gw ip xfrm policy add src $INSIDE_NET dst $CLIENT_VIP/32 dir out \
+		tmpl src $GW_OUT dst $CLIENT proto esp mode tunnel reqid 1
+}
+
+# cipher_run ALG SIZE COUNT: the AEAD alone, ns per operation
+cipher_run() {
+	local ns
+	insmod "$KO" alg="$1" size="$2" count="$3" dir=enc || return 1
+	ns=$(cat /sys/module/espgw_cipher_bench/parameters/result_ns)
+	rmmod espgw_cipher_bench
+	echo "$ns"
+}
+
+# what else the guest did during a run (to explain an outlier): context switches,
+# softirqs by kind, the page allocator's slow paths
+sys_snap() {
+	{
+		awk '/^ctxt/ { print "ctxt", $2 }' /proc/stat
+		awk 'NR > 1 { s = 0; for (i = 2; i <= NF; i++) s += $i; print $1, s }' /proc/softirqs
+		grep -E '^(compact_stall|allocstall_normal|pgscan_kswapd|pgscan_direct|pgfault) ' /proc/vmstat
+	} | tr '\n' ' '
+}
+sys_delta() {
+	awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i < n; i += 2) if (y[i + 1] - x[i + 1]) printf "%s+%d ", x[i], y[i + 1] - x[i + 1]
+		print "" }'
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# spread_pct V...: (max - min) / median, in % (one decimal)
+spread() {
+	printf '%s\n' "$@" | sort -n |
+		awk '{ a[NR] = $1 } END { m = a[int((NR + 1) / 2)]; printf "%.1f\n", m ? 100 * (a[NR] - a[1]) / m : 0 }'
+}
+
+fail_run() { echo "bench: $*"; exit 1; }
+
+modprobe -a pktgen esp4 nf_conntrack || fail_run "modprobe pktgen esp4 nf_conntrack"
+mod_load || fail_run "insmod espgw"
+[ -n "$KO" ] && [ -r "$KO" ] || fail_run "no cipher module (COST_CIPHER_KO)"
+topo || fail_run "topology"
+echo "bench: $(nproc) CPU, $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+
+summary=()
+for alg in $ALGS; do
+	for size in $SIZES; do
+		count=$COST_COUNT_64
+		[ "$size" -gt 256 ] && count=$COST_COUNT_1400
+		P=() X=() E=() C=()
+		for rep in $(seq "$REPS"); do
+			# no tunnel: the packets leave in clear
+			P+=("$(pktgen_run "$size" "$count")") || fail_run "plain run"
+
+			xfrm_up "$alg" || fail_run "xfrm set-up ($alg)"
+			s0=$(sys_snap)
+			X+=("$(pktgen_run "$size" "$count")") || fail_run "xfrm run"
+			echo "sys xfrm $alg $size rep=$rep: $(sys_delta "$s0" "$(sys_snap)")"
+			got=$(xfrm_packets "$NS_GW" $SPI_OUT)
+			[ "${got:-0}" -ge "$count" ] || fail_run "xfrm $alg $size: the SA encrypted ${got:-0} of $count"
+			n_gw ip xfrm policy flush; n_gw ip xfrm state flush
+
+			espgw_up "$alg" || fail_run "espgw set-up ($alg)"
+			s0=$(sys_snap)
+			E+=("$(pktgen_run "$size" "$count")") || fail_run "espgw run"
+			echo "sys espgw $alg $size rep=$rep: $(sys_delta "$s0" "$(sys_snap)")"
+			got=$(sa_stat $SPI_OUT packets)
+			[ "${got:-0}" -ge "$count" ] || fail_run "espgw $alg $size: the SA encrypted ${got:-0} of $count"
+			n_gw "$ESPGW" flush
+
+			C+=("$(cipher_run "$alg" "$size" "$count")") || fail_run "cipher run"
+			echo "run $alg $size enc rep=$rep plain_ns=${P[-1]} xfrm_ns=${X[-1]} espgw_ns=${E[-1]} cipher_ns=${C[-1]}"
+		done
+		sp=$(printf '%s\n' "$(spread "${P[@]}")" "$(spread "${X[@]}")" "$(spread "${E[@]}")" \
+			"$(spread "${C[@]}")" | sort -n | tail -n1)
+		summary+=("cost $alg $size enc espgw_ns=$(median "${E[@]}") xfrm_ns=$(median "${X[@]}") plain_ns=$(median "${P[@]}") cipher_ns=$(median "${C[@]}") spread_pct=$sp")
+	done
+done
+printf '%s\n' "${summary[@]}"
