@@ -85,7 +85,8 @@ sparse: $(KB)/.copied
 	$(Q)! grep -E 'warning|error' $(KB)/sparse.log || { echo "sparse/W=1 not clean for $(KVER)"; exit 1; }
 	@echo "W=1 + sparse clean for $(KVER)"
 
-userspace: $(B)/bin/espgw $(B)/bin/espgwd $(B)/bin/espgw-ikeload $(B)/bin/espgw-ikeflood
+userspace: $(B)/bin/espgw $(B)/bin/espgwd $(B)/bin/espgw-ikeload $(B)/bin/espgw-ikeflood \
+	$(B)/bin/espgw-pktinject
 
 $(B)/obj/%.o: userspace/%.c $(wildcard userspace/*/*.h) uapi/linux/espgw.h
 	@mkdir -p $(dir $@)
@@ -106,6 +107,11 @@ $(B)/bin/espgwd: $(B)/obj/daemon/main.o $(B)/libespgw.a
 $(B)/bin/espgw-ikeload: $(B)/obj/bench/ikeload.o $(B)/libespgw.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libespgw.a $(LDLIBS_NL)
+
+# bench/cost's decrypt stream sender
+$(B)/bin/espgw-pktinject: $(B)/obj/bench/pktinject.o
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # selftests/test-flood.sh's MM1 flood
 $(B)/bin/espgw-ikeflood: $(B)/obj/bench/ikeflood.o $(B)/libespgw.a

@@ -5,20 +5,26 @@
 # under QEMU's instruction counting (one vCPU, -icount: guest time follows the
 # instructions executed, so host load does not move it).
 #
-# pktgen in a source namespace (the inside host, 10.2.2.5) sends COUNT UDP packets
-# of SIZE bytes (IP) to a client's address (10.2.1.1) through the gateway
-# namespace, whose outside is a dummy device (the cheapest sink: nothing past the
-# gateway is measured). On one CPU, pktgen's elapsed time covers generation, the
-# gateway's forwarding and its tunnel: ns per packet = elapsed / COUNT. Variants
-# in one boot, the same keys: no tunnel (plain), XFRM (ip xfrm state + out
-# policy) and espgw (sa + policy), each checked by its SA's packet counter; and
-# the cipher alone (bench/cipher's module: the same AEAD on ESP-shaped requests).
+# Encrypt (enc): pktgen in a source namespace (the inside host, 10.2.2.5) sends
+# COUNT UDP packets of SIZE bytes (IP) to a client's address (10.2.1.1) through
+# the gateway namespace, whose route to the client ends in a dummy device (the
+# cheapest sink: nothing past the gateway is measured). Decrypt (dec):
+# espgw-pktinject in a client namespace sends a stream of COUNT valid ESP packets
+# (sequence numbers 1..COUNT, made on the host by bench/espstream.py with the keys
+# in $COST_STREAMS/keys) to the gateway, whose route to the inside host ends in a
+# dummy. On one CPU the sender's elapsed time covers making (or sending) the
+# packet, the gateway's forwarding and its tunnel: ns per packet = elapsed /
+# COUNT. Variants in one boot with the same keys: no tunnel (plain: the same inner
+# packets in clear), XFRM (ip xfrm state + out or fwd policy) and espgw (sa +
+# policy), each checked by its SA's packet counter; and the cipher alone
+# (bench/cipher's module: the same AEAD on ESP-shaped requests).
 #
-# Env: COST_ALGS ("gcm128 aes128-sha1"), COST_SIZES ("64 1400"), COST_REPS (3),
-# COST_COUNT_64 (20000), COST_COUNT_1400 (5000), COST_CIPHER_KO (the module).
-# Prints per run 'run ...' lines, then 'cost ALG SIZE enc espgw_ns=N xfrm_ns=N
-# plain_ns=N cipher_ns=N spread_pct=N' (medians; spread = the largest
-# (max - min) / median over the variants, in %).
+# Env: COST_ALGS ("gcm128 aes128-sha1"), COST_SIZES ("64 1400"), COST_DIRS
+# ("enc dec"), COST_REPS (3), COST_COUNT_64 (20000), COST_COUNT_1400 (5000),
+# COST_CIPHER_KO (the module), COST_STREAMS (the decrypt streams), COST_INJECT.
+# Prints per run 'run ...' and 'sys ...' lines, then 'cost ALG SIZE DIR
+# espgw_ns=N xfrm_ns=N plain_ns=N cipher_ns=N spread_pct=N' (medians; spread =
+# the largest (max - min) / median over the variants, in %).
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/selftests/lib.sh"
 
@@ -27,28 +33,37 @@ SIZES=${COST_SIZES:-64 1400}
 REPS=${COST_REPS:-3}
 COST_COUNT_64=${COST_COUNT_64:-20000} COST_COUNT_1400=${COST_COUNT_1400:-5000}
 KO=${COST_CIPHER_KO:-}
-NS_SRC=src-$SUF
+NS_SRC=src-$SUF NS_CL=cl-$SUF
+STREAMS=${COST_STREAMS:-}
+DIRS=${COST_DIRS:-enc dec}
 PG=/proc/net/pktgen
 
-cleanup() { ip netns del "$NS_SRC" 2>/dev/null; ip netns del "$NS_GW" 2>/dev/null; }
+cleanup() {
+	ip netns del "$NS_SRC" 2>/dev/null; ip netns del "$NS_CL" 2>/dev/null
+	ip netns del "$NS_GW" 2>/dev/null
+}
 trap cleanup EXIT
 
-# the source (pktgen on s0) -> gw (in: 10.2.2.1, out: a dummy, 192.0.2.1)
+# encrypt: the source (pktgen on s0) -> gw in (10.2.2.1) ... gw dout (a dummy: the
+# client's addresses are routed there). decrypt: the client (pktinject on c0) -> gw
+# out (192.0.2.1) ... gw din (a dummy; the inside host's /32 is routed there for
+# the decrypt runs only)
 topo() {
-	ip netns add "$NS_SRC" && ip netns add "$NS_GW" || return 1
+	ip netns add "$NS_SRC" && ip netns add "$NS_CL" && ip netns add "$NS_GW" || return 1
 	ip link add s0 netns "$NS_SRC" type veth peer name in netns "$NS_GW" || return 1
+	ip link add c0 netns "$NS_CL" type veth peer name out netns "$NS_GW" || return 1
 	n "$NS_SRC" ip addr add $INSIDE/24 dev s0
 	n "$NS_SRC" ip link set s0 up
+	n "$NS_CL" ip link set c0 up
 	n_gw ip addr add $GW_IN/24 dev in
-	n_gw ip link set in up
-	n_gw ip link add out type dummy
 	n_gw ip addr add $GW_OUT/24 dev out
-	n_gw ip link set out up
-	n_gw ip link set lo up
+	n_gw ip link add dout type dummy
+	n_gw ip link add din type dummy
+	for d in in out dout din lo; do n_gw ip link set $d up; done
 	n_gw sysctl -qw net.ipv4.ip_forward=1
-	n_gw ip route add $CLIENT/32 dev out
-	n_gw ip route add $CLIENT_VIP/32 dev out
-	# no ARP on the veth either: pktgen addresses the gateway's MAC itself
+	n_gw ip route add $CLIENT/32 dev dout
+	n_gw ip route add $CLIENT_VIP/32 dev dout
+	# no ARP on the veths either: pktgen and pktinject address the gateway's MACs
 	n_gw ip neigh replace $INSIDE lladdr "$(n "$NS_SRC" cat /sys/class/net/s0/address)" dev in
 }
 
@@ -98,10 +113,34 @@ xfrm_up() {
 		tmpl src $GW_OUT dst $CLIENT proto esp mode tunnel reqid 1
 }
 
-# cipher_run ALG SIZE COUNT: the AEAD alone, ns per operation
+# the decrypt side, with the stream's keys: an inbound SA (and XFRM's fwd policy)
+espgw_in_up() {
+	local auth=()
+	alg_params "$1" || return 1
+	[ -n "$AUTH" ] && auth=(auth $AUTH @-)
+	# shellcheck disable=SC2086
+	printf '%s\n' $2 $3 | n_gw "$ESPGW" sa add src $CLIENT dst $GW_OUT spi $SPI_IN \
+		dir in enc $ENC @- "${auth[@]}" $LEGACY sel src $INSIDE_NET dst $CLIENT_VIP/32
+}
+xfrm_in_up() {
+	alg_params "$1" || return 1
+	xfrm_state "$NS_GW" $CLIENT $GW_OUT $SPI_IN "$2" "$3" &&
+	n_gw ip xfrm policy add src $CLIENT_VIP/32 dst $INSIDE_NET dir fwd \
+		tmpl src $CLIENT dst $GW_OUT proto esp mode tunnel reqid 1
+}
+
+# inject_run FILE: ns per frame (guest time) for the stream FILE into the gateway
+inject_run() {
+	local out
+	out=$(n "$NS_CL" "$INJECT" c0 "$(n_gw cat /sys/class/net/out/address)" "$1") ||
+		{ echo "pktinject: $out" >&2; return 1; }
+	sed -n 's/.*: \([0-9]*\) ns per frame$/\1/p' <<<"$out"
+}
+
+# cipher_run ALG SIZE COUNT DIR: the AEAD alone, ns per operation
 cipher_run() {
 	local ns
-	insmod "$KO" alg="$1" size="$2" count="$3" dir=enc || return 1
+	insmod "$KO" alg="$1" size="$2" count="$3" dir="$4" || return 1
 	ns=$(cat /sys/module/espgw_cipher_bench/parameters/result_ns)
 	rmmod espgw_cipher_bench
 	echo "$ns"
@@ -134,41 +173,78 @@ fail_run() { echo "bench: $*"; exit 1; }
 modprobe -a pktgen esp4 nf_conntrack || fail_run "modprobe pktgen esp4 nf_conntrack"
 mod_load || fail_run "insmod espgw"
 [ -n "$KO" ] && [ -r "$KO" ] || fail_run "no cipher module (COST_CIPHER_KO)"
+INJECT=${COST_INJECT:-$ROOT/build/bin/espgw-pktinject}
+case " $DIRS " in *" dec "*)
+	[ -x "$INJECT" ] || fail_run "no $INJECT (COST_INJECT)"
+	[ -r "$STREAMS/keys" ] || fail_run "no decrypt streams (COST_STREAMS)" ;;
+esac
 topo || fail_run "topology"
 echo "bench: $(nproc) CPU, $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 
 summary=()
-for alg in $ALGS; do
-	for size in $SIZES; do
-		count=$COST_COUNT_64
-		[ "$size" -gt 256 ] && count=$COST_COUNT_1400
-		P=() X=() E=() C=()
-		for rep in $(seq "$REPS"); do
-			# no tunnel: the packets leave in clear
+# measure ALG SIZE DIR: REPS x (plain, XFRM, espgw, cipher), one summary line
+measure() {
+	local alg=$1 size=$2 dir=$3 count rep got ek ak s0 sp
+	local P=() X=() E=() C=()
+	count=$COST_COUNT_64
+	[ "$size" -gt 256 ] && count=$COST_COUNT_1400
+	if [ "$dir" = dec ]; then
+		read -r ek ak < <(awk -v a="$alg" '$1 == a { print $2, $3 }' "$STREAMS/keys")
+		[ -n "$ek" ] || fail_run "no keys for $alg in $STREAMS/keys"
+		n_gw ip route add $INSIDE/32 dev din
+	fi
+	for rep in $(seq "$REPS"); do
+		# no tunnel: the packets cross in clear
+		if [ $dir = enc ]; then
 			P+=("$(pktgen_run "$size" "$count")") || fail_run "plain run"
+		else
+			P+=("$(inject_run "$STREAMS/plain-$size")") || fail_run "plain run"
+		fi
 
+		if [ $dir = enc ]; then
 			xfrm_up "$alg" || fail_run "xfrm set-up ($alg)"
 			s0=$(sys_snap)
 			X+=("$(pktgen_run "$size" "$count")") || fail_run "xfrm run"
-			echo "sys xfrm $alg $size rep=$rep: $(sys_delta "$s0" "$(sys_snap)")"
 			got=$(xfrm_packets "$NS_GW" $SPI_OUT)
-			[ "${got:-0}" -ge "$count" ] || fail_run "xfrm $alg $size: the SA encrypted ${got:-0} of $count"
-			n_gw ip xfrm policy flush; n_gw ip xfrm state flush
+		else
+			xfrm_in_up "$alg" "$ek" "$ak" || fail_run "xfrm set-up ($alg)"
+			s0=$(sys_snap)
+			X+=("$(inject_run "$STREAMS/$alg-$size")") || fail_run "xfrm run"
+			got=$(xfrm_packets "$NS_GW" $SPI_IN)
+		fi
+		echo "sys xfrm $alg $size $dir rep=$rep: $(sys_delta "$s0" "$(sys_snap)")"
+		[ "${got:-0}" -ge "$count" ] || fail_run "xfrm $alg $size $dir: the SA took ${got:-0} of $count"
+		n_gw ip xfrm policy flush; n_gw ip xfrm state flush
 
+		if [ $dir = enc ]; then
 			espgw_up "$alg" || fail_run "espgw set-up ($alg)"
 			s0=$(sys_snap)
 			E+=("$(pktgen_run "$size" "$count")") || fail_run "espgw run"
-			echo "sys espgw $alg $size rep=$rep: $(sys_delta "$s0" "$(sys_snap)")"
 			got=$(sa_stat $SPI_OUT packets)
-			[ "${got:-0}" -ge "$count" ] || fail_run "espgw $alg $size: the SA encrypted ${got:-0} of $count"
-			n_gw "$ESPGW" flush
+		else
+			espgw_in_up "$alg" "$ek" "$ak" || fail_run "espgw set-up ($alg)"
+			s0=$(sys_snap)
+			E+=("$(inject_run "$STREAMS/$alg-$size")") || fail_run "espgw run"
+			got=$(sa_stat $SPI_IN packets)
+		fi
+		echo "sys espgw $alg $size $dir rep=$rep: $(sys_delta "$s0" "$(sys_snap)")"
+		[ "${got:-0}" -ge "$count" ] || fail_run "espgw $alg $size $dir: the SA took ${got:-0} of $count"
+		n_gw "$ESPGW" flush
 
-			C+=("$(cipher_run "$alg" "$size" "$count")") || fail_run "cipher run"
-			echo "run $alg $size enc rep=$rep plain_ns=${P[-1]} xfrm_ns=${X[-1]} espgw_ns=${E[-1]} cipher_ns=${C[-1]}"
+		C+=("$(cipher_run "$alg" "$size" "$count" "$dir")") || fail_run "cipher run"
+		echo "run $alg $size $dir rep=$rep plain_ns=${P[-1]} xfrm_ns=${X[-1]} espgw_ns=${E[-1]} cipher_ns=${C[-1]}"
+	done
+	[ "$dir" = dec ] && n_gw ip route del $INSIDE/32 dev din
+	sp=$(printf '%s\n' "$(spread "${P[@]}")" "$(spread "${X[@]}")" "$(spread "${E[@]}")" \
+		"$(spread "${C[@]}")" | sort -n | tail -n1)
+	summary+=("cost $alg $size $dir espgw_ns=$(median "${E[@]}") xfrm_ns=$(median "${X[@]}") plain_ns=$(median "${P[@]}") cipher_ns=$(median "${C[@]}") spread_pct=$sp")
+}
+
+for dir in $DIRS; do
+	for alg in $ALGS; do
+		for size in $SIZES; do
+			measure "$alg" "$size" "$dir"
 		done
-		sp=$(printf '%s\n' "$(spread "${P[@]}")" "$(spread "${X[@]}")" "$(spread "${E[@]}")" \
-			"$(spread "${C[@]}")" | sort -n | tail -n1)
-		summary+=("cost $alg $size enc espgw_ns=$(median "${E[@]}") xfrm_ns=$(median "${X[@]}") plain_ns=$(median "${P[@]}") cipher_ns=$(median "${C[@]}") spread_pct=$sp")
 	done
 done
 printf '%s\n' "${summary[@]}"
