@@ -313,10 +313,12 @@ static int close_block(struct st *s)
 	const struct conf_block *b = blocks[s->blk];
 	int rc = 0, line = s->line;
 
-	if (b && b->close)
+	/* a block with a wrong line: what it lacks is most likely that line */
+	if (b && b->close && !s->blk_failed)
 		rc = b->close(s);
 	s->line = line;
 	s->blk = BLK_NONE;
+	s->blk_failed = false;
 	return rc;
 }
 
@@ -575,9 +577,9 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 	s->c = c;
 	s->err = err;
 	s->errlen = errlen;
-	s->err_line = -1;
 
-	while (*p) {
+	/* A wrong line is reported and reading goes on: every error in one run. */
+	while (*p && s->nerr <= CONF_MAX_ERRORS) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		bool indented;
@@ -585,7 +587,8 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 		s->line++;
 		if (len > LINE_MAX_LEN) {
 			cf_perr(s, "line too long (at most %d characters)", LINE_MAX_LEN);
-			goto out;
+			p += len + (nl ? 1 : 0);
+			continue;
 		}
 		memcpy(buf, p, len);
 		buf[len] = 0;
@@ -594,26 +597,36 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 			buf[--len] = 0;
 		indented = buf[0] == ' ' || buf[0] == '\t';
 		if (cf_tokenize(s, buf))
-			goto out;
+			continue;
 		if (!s->ntok || s->tok[0][0] == '!')
 			continue;
-		if (indented) {
+		if (indented && s->skip_indented)
+			continue;
+		if (!indented)
+			s->skip_indented = false;
+		if (indented || (!is_top_level(s) && s->blk != BLK_NONE)) {
 			if (sub(s))
-				goto out;
+				s->blk_failed = true;
 		} else if (is_top_level(s)) {
-			if (close_block(s) || top(s))
-				goto out;
-		} else if (s->blk != BLK_NONE) {
-			if (sub(s))
-				goto out;
+			close_block(s);
+			/* the indented lines under a wrong first line would only repeat it */
+			if (top(s)) {
+				s->blk = BLK_NONE;
+				s->skip_indented = true;
+			}
 		} else {
 			cf_perr(s, "unknown command '%s'", s->tok[0]);
-			goto out;
 		}
 	}
-	if (close_block(s))
-		goto out;
-	finish(s);
+	if (s->nerr <= CONF_MAX_ERRORS)
+		close_block(s);
+	/*
+	 * What spans lines (references, missing pieces) once the lines are right:
+	 * after a wrong line it would mostly report what that line failed to define.
+	 */
+	if (!s->failed)
+		finish(s);
+	cf_late_flush(s);
 	if (s->failed)
 		goto out;
 	if (s->oom || build_warnings(s)) {
@@ -827,7 +840,7 @@ const char *conf_warning(const struct conf *c, size_t *iter)
 int conf_check(const char *path, FILE *out)
 {
 	struct conf *c = malloc(sizeof(*c));
-	char err[512];
+	char err[CONF_ERR_MAX];
 	const char *w;
 	size_t it = 0;
 

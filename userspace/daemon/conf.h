@@ -198,9 +198,14 @@ struct conf {
 	size_t warnings_len;
 };
 
+/* Room for every error conf_load() reports at once (CONF_ERR_MAX bytes). */
+#define CONF_ERR_MAX 8192
+
 /*
  * Read path into c. On failure returns -1 and writes "path:line: what is
- * wrong" into err (errlen bytes); nothing is left allocated. A missing
+ * wrong" into err (errlen bytes), one line per error, every error of the file
+ * (up to 20; the checks across lines run once every line is right); nothing
+ * is left allocated. A missing
  * mandatory piece (no isakmp policy, no key, no transform set, no dynamic
  * map, no protected network) is an error with the line of the block at fault
  * (or line 0 when there is none at all). The file holds the keys: one that its

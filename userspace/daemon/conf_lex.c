@@ -14,39 +14,72 @@
 
 /* ------------------------------------------------------------------ errors */
 
-static void __attribute__((format(printf, 3, 0))) verr_at(struct st *s, int line, const char *fmt,
-							   va_list ap)
+/* Append "name:line: msg" to the error text, one line per error. */
+static void add_err(struct st *s, int line, const char *msg)
 {
-	char msg[512];
+	size_t n;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (s->err && s->errlen)
-		snprintf(s->err, s->errlen, "%s:%d: %s", s->name, line, msg);
+	s->nerr++;
+	if (!s->err || !s->errlen)
+		return;
+	n = strlen(s->err);
+	if (s->nerr > CONF_MAX_ERRORS) {
+		if (s->nerr == CONF_MAX_ERRORS + 1)
+			snprintf(s->err + n, s->errlen - n, "%s%s:%d: too many errors, the rest of "
+				 "the file is not checked", n ? "\n" : "", s->name, line);
+		return;
+	}
+	snprintf(s->err + n, s->errlen - n, "%s%s:%d: %s", n ? "\n" : "", s->name, line, msg);
 }
 
 int cf_perr(struct st *s, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	verr_at(s, s->line, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	add_err(s, s->line, msg);
 	s->failed = true;
 	return -1;
 }
 
 void cf_lerr(struct st *s, int line, const char *fmt, ...)
 {
+	struct p_late *l;
 	va_list ap;
-	int key = line ? line : 0x7fffffff;
 
-	if (s->err_line >= 0 && s->err_line <= key)
-		return;
-	s->err_line = key;
-	va_start(ap, fmt);
-	verr_at(s, line, fmt, ap);
-	va_end(ap);
 	s->failed = true;
+	if (s->nlate == CONF_MAX_ERRORS)
+		return;
+	l = &s->late[s->nlate];
+	l->key = line ? line : 0x7fffffff;
+	l->seq = (int)s->nlate;
+	l->line = line;
+	va_start(ap, fmt);
+	vsnprintf(l->msg, sizeof(l->msg), fmt, ap);
+	va_end(ap);
+	s->nlate++;
+}
+
+static int late_cmp(const void *a, const void *b)
+{
+	const struct p_late *x = a, *y = b;
+
+	if (x->key != y->key)
+		return (x->key > y->key) - (x->key < y->key);
+	return (x->seq > y->seq) - (x->seq < y->seq);	/* as found */
+}
+
+void cf_late_flush(struct st *s)
+{
+	size_t i;
+
+	qsort(s->late, s->nlate, sizeof(s->late[0]), late_cmp);
+	for (i = 0; i < s->nlate; i++)
+		add_err(s, s->late[i].line, s->late[i].msg);
+	s->nlate = 0;
 }
 
 /* ---------------------------------------------------------------- warnings */

@@ -95,6 +95,14 @@ struct p_acl {
 	int line;
 };
 
+/* Every error of a file is reported in one run, up to this many. */
+#define CONF_MAX_ERRORS 20
+
+struct p_late {
+	int key, seq, line;
+	char msg[256];
+};
+
 struct p_legacy {
 	int line;
 	char what[96];
@@ -107,13 +115,17 @@ struct st {
 	char *err;
 	size_t errlen;
 	int line;
-	int err_line;		/* late errors: the earliest wins; -1 none */
+	int nerr;		/* errors written to err so far */
+	struct p_late late[CONF_MAX_ERRORS];	/* cf_lerr()'s, until cf_late_flush() */
+	size_t nlate;
 	bool failed;
 
 	char *tok[MAX_TOKS];
 	int ntok;
 
 	enum blk blk;
+	bool blk_failed;	/* a line of the open block was wrong */
+	bool skip_indented;	/* the last top-level line was wrong: skip what it opened */
 	int blk_idx;
 	char iface[CONF_NAME_MAX * 2];
 
@@ -249,10 +261,18 @@ int cf_find_pool(const struct conf *c, const char *name);
 
 /* ------------------------------------------------------------ conf_lex.c */
 
-/* An error on the current line: parsing stops. Returns -1. */
+/*
+ * An error on the current line; reading goes on with the next line (a block
+ * whose first line is wrong is skipped), up to CONF_MAX_ERRORS. Returns -1.
+ */
 int cf_perr(struct st *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* An error found after the whole file is read: the earliest line wins (0 = last). */
+/*
+ * An error found once the whole file is read (a reference, a missing piece):
+ * reported after the line errors in line order (0 = at the end).
+ */
 void cf_lerr(struct st *s, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Append the cf_lerr() errors to the error text. */
+void cf_late_flush(struct st *s);
 /* A warning for conf_warning(). */
 void cf_warn(struct st *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A legacy algorithm in use: an error at the end unless 'espgw legacy'. */

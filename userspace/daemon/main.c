@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 	struct kernel *k;
 	struct conf conf;
 	struct ctl *ctl;
-	char err[512];
+	char err[CONF_ERR_MAX];
 	uint16_t port = 500, natt_port = UDP_NATT_PORT;
 	int opt, ret, ctl_ms, fds[2];
 	unsigned int nudp, i;
@@ -117,7 +117,9 @@ int main(int argc, char **argv)
 	}
 	log_init(use_syslog, debug);
 	if (conf_load(conf_path, &conf, err, sizeof(err))) {
-		fprintf(stderr, "espgwd: %s\n", err);
+		/* one error a line, each with the program's name */
+		for (char *line = strtok(err, "\n"); line; line = strtok(NULL, "\n"))
+			fprintf(stderr, "espgwd: %s\n", line);
 		return 1;
 	}
 	while ((warn = conf_warning(&conf, &it)))

@@ -21,7 +21,7 @@
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static struct conf C;
-static char ERR[512];
+static char ERR[CONF_ERR_MAX];
 
 /* The example lives in docs/; the tests run from the top of the tree (make unit). */
 static const char *example_path(void)
@@ -921,6 +921,12 @@ static void test_errors_syntax(void **state)
 }
 
 /* Found after the whole file is read: references, mandatory pieces. */
+#define NO_KEY "t.conf:0: no key: 'crypto isakmp key SECRET address A.B.C.D [MASK]' (or a " \
+	"client configuration group's 'key SECRET', for Aggressive Mode)"
+#define NO_TSET "t.conf:0: no transform set: 'crypto ipsec transform-set NAME ESP-ENC [ESP-AUTH]'"
+#define NO_DYNMAP "t.conf:0: no dynamic map: 'crypto dynamic-map NAME SEQ' and " \
+	"'crypto map NAME SEQ ipsec-isakmp dynamic NAME' are needed"
+
 static void test_errors_references(void **state)
 {
 	static const struct bad_case cases[] = {
@@ -962,7 +968,9 @@ static void test_errors_references(void **state)
 		  "crypto isakmp client configuration group sales\n dns 10.0.0.1\n",
 		  "t.conf:19: client configuration address needs 'crypto isakmp client "
 		  "configuration address-pool local NAME' (or a client configuration group "
-		  "'default' with a pool)" },
+		  "'default' with a pool)\n"
+		  "t.conf:20: client configuration group sales has no pool and there is no "
+		  "'crypto isakmp client configuration address-pool local NAME'" },
 		{ MODERN "crypto isakmp client configuration group sales\n acl 160\n",
 		  "t.conf:20: access-list 160 is not defined" },
 		{ MODERN "crypto dynamic-map dm 2\n set transform-set gcm\n"
@@ -978,27 +986,30 @@ static void test_errors_references(void **state)
 		  "ACL' or 'set local-network A.B.C.D MASK')" },
 		{ MODERN_HEAD MODERN_DYNMAP,
 		  "t.conf:14: crypto dynamic-map dm 1 is not used: no 'crypto map NAME SEQ "
-		  "ipsec-isakmp dynamic dm'" },
-		{ MODERN_HEAD, "t.conf:0: no dynamic map: 'crypto dynamic-map NAME SEQ' and "
-		  "'crypto map NAME SEQ ipsec-isakmp dynamic NAME' are needed" },
-		{ "crypto isakmp key k address 0.0.0.0\n", "t.conf:0: no crypto isakmp policy" },
+		  "ipsec-isakmp dynamic dm'\n"
+		  "t.conf:16: access-list 150 is not defined" },
+		{ MODERN_HEAD, NO_DYNMAP },
+		/* what is missing, all of it, in the order of the file's parts */
+		{ "crypto isakmp key k address 0.0.0.0\n",
+		  "t.conf:0: no crypto isakmp policy\n" NO_TSET "\n" NO_DYNMAP },
 		{ "crypto isakmp policy 1\n authentication pre-share\n group 2\n encryption aes\n",
-		  "t.conf:0: no key: 'crypto isakmp key SECRET address A.B.C.D [MASK]' (or a client "
-		  "configuration group's 'key SECRET', for Aggressive Mode)" },
+		  NO_KEY "\n" NO_TSET "\n" NO_DYNMAP },
 		{ "crypto isakmp policy 1\n authentication pre-share\n group 2\n encryption aes\n"
 		  "crypto isakmp key k address 0.0.0.0\n",
-		  "t.conf:0: no transform set: 'crypto ipsec transform-set NAME ESP-ENC "
-		  "[ESP-AUTH]'" },
-		{ "", "t.conf:0: no crypto isakmp policy" },
+		  NO_TSET "\n" NO_DYNMAP },
+		{ "", "t.conf:0: no crypto isakmp policy\n" NO_KEY "\n" NO_TSET "\n" NO_DYNMAP },
 		{ "interface e0\n crypto map vpn\n" MODERN_HEAD,
-		  "t.conf:2: crypto map vpn is not defined" },
-		/* of several, the earliest line: the undefined pool (line 1) before the
-		 * missing ACL (line 17) and the legacy hash (line 21) */
+		  "t.conf:2: crypto map vpn is not defined\n" NO_DYNMAP },
+		/* all of them, in line order: the undefined pool (line 1), the missing
+		 * ACL (line 17), the legacy algorithms of policy 1 (line 20) */
 		{ "crypto isakmp client configuration address-pool local nopool\n"
 		  MODERN_HEAD "crypto dynamic-map dm 1\n set transform-set gcm\n"
 		  " match address 151\n" MODERN_TAIL
 		  "crypto isakmp policy 1\n hash md5\n authentication pre-share\n",
-		  "t.conf:1: ip local pool nopool is not defined" },
+		  "t.conf:1: ip local pool nopool is not defined\n"
+		  "t.conf:17: access-list 151 is not defined\n"
+		  "t.conf:20: the default encryption des in isakmp policy 1 is a legacy algorithm: "
+		  "add 'espgw legacy' to allow it" },
 	};
 	size_t i;
 
@@ -1006,6 +1017,39 @@ static void test_errors_references(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		bad(cases[i].text, cases[i].err);
 	}
+}
+
+/* Every wrong line in one run, in order; no echo of a wrong block's lines; at most 20. */
+static void test_errors_all_at_once(void **state)
+{
+	char many[2048] = "";
+	int i;
+
+	(void)state;
+	bad("crypto isakmp policy 1\n encryption foo\n hash bar\n"
+	    "ip local pool p 10.2.1.300 10.2.1.2\nfoo bar\n"
+	    "crypto ipsec transform-set t esp-nothing\n mode tunnel\n",
+	    "t.conf:2: encryption: unknown algorithm 'foo' (des, 3des, aes)\n"
+	    "t.conf:3: hash: unknown algorithm 'bar' (md5, sha, sha256, sha384, sha512)\n"
+	    "t.conf:4: ip local pool: '10.2.1.300' is not an IPv4 address\n"
+	    "t.conf:5: unknown command 'foo'\n"
+	    "t.conf:6: transform-set t: unknown transform 'esp-nothing' (esp-des, esp-3des, "
+	    "esp-aes, esp-gcm, esp-md5-hmac, esp-sha-hmac, esp-sha256-hmac)");
+	/* the indented lines under a wrong first line are not reported again */
+	bad("crypto isakmp policy x\n encryption foo\n hash bar\nfoo\n",
+	    "t.conf:1: crypto isakmp policy: 'x' is not a number\n"
+	    "t.conf:4: unknown command 'foo'");
+	/* a block with a wrong line is not also reported for what it then lacks */
+	bad(MODERN "crypto isakmp policy 1\n authentication rsa-sig\n",
+	    "t.conf:20: authentication 'rsa-sig' is not supported: espgwd authenticates with "
+	    "pre-shared keys only (authentication pre-share)");
+	for (i = 1; i <= 25; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "bogus%d x\n", i);
+	assert_int_not_equal(parse(many), 0);
+	assert_non_null(strstr(ERR, "t.conf:20: unknown command 'bogus20'\n"
+				    "t.conf:21: too many errors, the rest of the file is not checked"));
+	assert_null(strstr(ERR, "bogus21"));
+	assert_int_equal(C.npsks, 0);
 }
 
 static void test_long_line_and_load_errors(void **state)
@@ -1316,6 +1360,7 @@ int main(void)
 		cmocka_unit_test(test_legacy_gating),
 		cmocka_unit_test(test_errors_syntax),
 		cmocka_unit_test(test_errors_references),
+		cmocka_unit_test(test_errors_all_at_once),
 		cmocka_unit_test(test_long_line_and_load_errors),
 		cmocka_unit_test(test_file_writable),
 		cmocka_unit_test(test_file_readable),
