@@ -578,6 +578,9 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 	s->err = err;
 	s->errlen = errlen;
 
+	/* a UTF-8 byte order mark, as editors on Windows write one */
+	if (!strncmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
 	/* A wrong line is reported and reading goes on: every error in one run. */
 	while (*p && s->nerr <= CONF_MAX_ERRORS) {
 		const char *nl = strchr(p, '\n');
@@ -595,6 +598,10 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 		p += len + (nl ? 1 : 0);
 		if (len && buf[len - 1] == '\r')
 			buf[--len] = 0;
+		/* text pasted from a web page or a word processor: a no-break space
+		 * (U+00A0, UTF-8 C2 A0) separates words as a space does */
+		for (char *q = buf; (q = strstr(q, "\xc2\xa0")); q += 2)
+			q[0] = q[1] = ' ';
 		indented = buf[0] == ' ' || buf[0] == '\t';
 		if (cf_tokenize(s, buf))
 			continue;

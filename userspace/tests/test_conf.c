@@ -1019,6 +1019,38 @@ static void test_errors_references(void **state)
 	}
 }
 
+/* Pasted text: a UTF-8 BOM, CRLF line ends and no-break spaces read as IOS reads them. */
+static void test_pasted_text(void **state)
+{
+	static const char src[] = MODERN;
+	char text[4096] = "\xef\xbb\xbf";
+	const char *p;
+	char *q;
+
+	(void)state;
+	/* MODERN with CRLF ends, a no-break space between words and as an indent */
+	q = text + strlen(text);
+	for (p = src; *p; p++) {
+		if (*p == '\n')
+			*q++ = '\r';
+		if (*p == ' ' && p > src && (p[-1] == '\n' ||
+					     (p - src >= 6 && !strncmp(p - 6, "crypto", 6)))) {
+			*q++ = '\xc2';
+			*q++ = '\xa0';
+			continue;
+		}
+		*q++ = *p;
+	}
+	*q = 0;
+	assert_non_null(strstr(text, "crypto\xc2\xa0isakmp"));
+	assert_non_null(strstr(text, "\r\n\xc2\xa0" "encryption"));
+	ok(text);
+	assert_int_equal(C.npolicies, 2);
+	assert_int_equal(C.policies[1].keybits, 256);
+	assert_int_equal(C.npsks, 1);
+	conf_free(&C);
+}
+
 /* Every wrong line in one run, in order; no echo of a wrong block's lines; at most 20. */
 static void test_errors_all_at_once(void **state)
 {
@@ -1361,6 +1393,7 @@ int main(void)
 		cmocka_unit_test(test_errors_syntax),
 		cmocka_unit_test(test_errors_references),
 		cmocka_unit_test(test_errors_all_at_once),
+		cmocka_unit_test(test_pasted_text),
 		cmocka_unit_test(test_long_line_and_load_errors),
 		cmocka_unit_test(test_file_writable),
 		cmocka_unit_test(test_file_readable),
