@@ -14,7 +14,8 @@
 # ESP-error and teardown tests again with every SA's AEAD behind cryptd
 # (espgw.ko force_async=1: the asynchronous completion paths), then a kmemleak
 # scan. It fails on any test failure and on any report in the guest's dmesg.
-# DEBUG_TESTS, DEBUG_ASYNC_TESTS pick the scripts; DEBUG_TIMEOUT (s) bounds each.
+# DEBUG_TESTS, DEBUG_ASYNC_TESTS pick the scripts; DEBUG_TIMEOUT (s) bounds each;
+# DEBUG_ENV passes variables to the tests (e.g. "DATAPLANE_ALGS='gcm128 chacha'").
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -92,9 +93,9 @@ run() {
 	step "selftests under $rel, then again with cryptd (force_async=1): $async"
 	t0=$(date +%s)
 	selftests/vm/run.sh -K "$SRC" -L -m 3G -o "$ROOT/build/vm-debug" -- \
-		"KVER=$rel TEST_TIMEOUT=$tmo TESTS='$tests' selftests/run.sh; a=\$?;" \
+		"KVER=$rel TEST_TIMEOUT=$tmo ${DEBUG_ENV:-} TESTS='$tests' selftests/run.sh; a=\$?;" \
 		"rmmod espgw 2>/dev/null; echo '# --- force_async=1: the AEAD behind cryptd';" \
-		"KVER=$rel TEST_TIMEOUT=$tmo ESPGW_MOD_PARAMS=force_async=1 TESTS='$async' selftests/run.sh &&" \
+		"KVER=$rel TEST_TIMEOUT=$tmo ${DEBUG_ENV:-} ESPGW_MOD_PARAMS=force_async=1 TESTS='$async' selftests/run.sh &&" \
 		"rmmod espgw && [ \$a = 0 ]" | tee "$ROOT/build/vm-debug.tap"
 	rc=${PIPESTATUS[0]}
 	echo "check-debug: suite took $(( $(date +%s) - t0 )) s"
