@@ -136,17 +136,24 @@ void espgw_dev_destroy(struct espgw_net *en)
  * espgw_dev_rx - hand a decrypted inner packet to the stack through espgw0
  * @en: namespace instance
  * @skb: the inner IPv4 packet, scrubbed; consumed
+ * @gro: the device the ESP arrived on does GRO
+ *
+ * As XFRM does, decrypted packets go through GRO (espgw0's per-CPU cells, one
+ * more NAPI poll) only when the outer device has GRO on and espgw0 too
+ * (ethtool -K espgw0 gro off turns it off); otherwise netif_rx() queues them
+ * to the backlog, which a packet that itself came through the backlog (veth,
+ * tun, RPS) finds still being polled: no further softirq round.
  *
  * BH context.
  */
-void espgw_dev_rx(struct espgw_net *en, struct sk_buff *skb)
+void espgw_dev_rx(struct espgw_net *en, struct sk_buff *skb, bool gro)
 {
 	struct net_device *dev;
 	struct espgw_dev *priv;
 
 	rcu_read_lock();
 	dev = rcu_dereference(en->dev);
-	if (unlikely(!dev)) {
+	if (unlikely(!dev || !(dev->flags & IFF_UP))) {
 		rcu_read_unlock();
 		kfree_skb(skb);
 		return;
@@ -157,6 +164,9 @@ void espgw_dev_rx(struct espgw_net *en, struct sk_buff *skb)
 	skb->pkt_type = PACKET_HOST;
 	skb_reset_mac_header(skb);
 	dev_sw_netstats_rx_add(dev, skb->len);
-	gro_cells_receive(&priv->cells, skb);
+	if (gro)
+		gro_cells_receive(&priv->cells, skb);
+	else
+		netif_rx(skb);
 	rcu_read_unlock();
 }

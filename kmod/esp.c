@@ -41,6 +41,7 @@ struct espgw_skb_cb {
 	u32 seq;
 	u8 tos;			/* inner (out) or outer (in) TOS */
 	bool df;		/* inner DF (out) */
+	bool gro;		/* the outer device does GRO (in) */
 	__be32 saddr;		/* outer source (in) */
 	__be16 sport;		/* UDP source port (in, with encap) */
 };
@@ -344,7 +345,7 @@ static void esp_input_finish(struct sk_buff *skb, int err)
 	skb_scrub_packet(skb, false);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb_reset_transport_header(skb);
-	espgw_dev_rx(sa->en, skb);
+	espgw_dev_rx(sa->en, skb, cb->gro);
 	espgw_sa_put(sa);
 }
 
@@ -369,6 +370,8 @@ void espgw_esp_input(struct espgw_sa *sa, struct sk_buff *skb)
 	cb->sa = sa;
 	cb->tos = ip_hdr(skb)->tos;
 	cb->saddr = ip_hdr(skb)->saddr;
+	/* read now: the device is not held across an asynchronous decryption */
+	cb->gro = !netif_elide_gro(skb->dev);
 	cb->sport = 0;
 	if (sa->encap)
 		cb->sport = espgw_esp_udp_hdr(skb)->source;
@@ -378,9 +381,18 @@ void espgw_esp_input(struct espgw_sa *sa, struct sk_buff *skb)
 	if (!espgw_replay_check(sa, cb->seq))
 		return esp_drop(sa, skb, ESPGW_DROP_REPLAY);
 
-	nfrags = skb_cow_data(skb, 0, &trailer);
-	if (nfrags < 0)
-		return esp_drop(sa, skb, ESPGW_DROP_ERROR);
+	/*
+	 * Decrypt in place when the data is ours alone: not cloned (a tap, a
+	 * second reader), no frag list, no page shared with another skb (splice,
+	 * sendfile). Only otherwise copy it (skb_cow_data()).
+	 */
+	if (!skb_cloned(skb) && !skb_has_frag_list(skb) && !skb_has_shared_frag(skb)) {
+		nfrags = skb_shinfo(skb)->nr_frags + 1;
+	} else {
+		nfrags = skb_cow_data(skb, 0, &trailer);
+		if (nfrags < 0)
+			return esp_drop(sa, skb, ESPGW_DROP_ERROR);
+	}
 	skb->ip_summed = CHECKSUM_NONE;
 
 	req = esp_prepare(sa, skb, nfrags, &iv);

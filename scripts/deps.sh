@@ -8,7 +8,9 @@
 #   VM        : qemu-system-x86, busybox-static, virtme-ng from trixie (pinned to priority 100,
 #               installed alone so nothing else is taken from trixie)
 #   build     : gcc, make, libnl-genl-3-dev, libnl-route-3-dev, libssl-dev, sparse, python3-yaml
-#   peers     : strongswan (with xauth-generic), nftables, iperf3, tcpdump, iproute2, vpnc
+#   peers     : strongswan (with xauth-generic), nftables, iperf3, tcpdump, iproute2, vpnc,
+#               ethtool (GRO on the test devices)
+#   bench     : linux-perf (bench/cost -p)
 #   packaging : debhelper, dh-dkms, dkms, dpkg-dev, fakeroot, lintian, man-db ('make deb';
 #               the VM's install test runs the host's dkms)
 #   libreswan : 4.10 (bookworm's libreswan_4.10-2+deb12u1), NOT installed: Debian's package
@@ -35,7 +37,7 @@ BASE_PKGS="build-essential make gcc clang pkg-config sparse python3 python3-yaml
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libcmocka-dev
-	python3-cryptography strongswan strongswan-swanctl libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins nftables iperf3 tcpdump iproute2 vpnc
+	python3-cryptography strongswan strongswan-swanctl libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins nftables iperf3 tcpdump iproute2 vpnc ethtool linux-perf
 	kmod procps util-linux iputils-ping conntrack
 	debhelper dh-dkms dkms dpkg-dev fakeroot lintian man-db"
 # what libreswan 4.10's programs link against (its Depends less the tools it does not need

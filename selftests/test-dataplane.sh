@@ -60,5 +60,38 @@ n_inside ping -c6 -i0.5 -W5 -Q 0xb8 $CLIENT_VIP >/dev/null	# a few: tcpdump may 
 wait $tpid
 check_match "the ESP packet carries the inner DSCP (EF, tos 0xb8)" 'tos 0xb8' cat $cap
 rm -f $cap
+
+# GRO: as XFRM's, decrypted packets go through GRO (espgw0's cells) when the device
+# the ESP arrived on does GRO; 'ethtool -K espgw0 gro off' turns it off. Aggregated,
+# the client's TCP reaches the inside host in segments larger than the MTU.
+# gro_big: how many TCP segments larger than the MTU reach the inside host in 2 s
+gro_big() {
+	cap_start $cap.gro "$NS_INSIDE" eth0 -s 96 "tcp and src $CLIENT_VIP and greater 1600" || return 1
+	n_inside iperf3 -s -D -1 >/dev/null 2>&1
+	sleep 0.5
+	n_client iperf3 -c $INSIDE -B $CLIENT_VIP -t 2 >/dev/null 2>&1
+	cap_stop
+	cap_n $cap.gro tcp
+	rm -f $cap.gro $cap.gro.err
+}
+big=$(gro_big)
+[ "$big" = 0 ] && ok "GRO off on the outside device (the veth default): no aggregates" ||
+	fail "GRO off on the outside device (the veth default): no aggregates" "$big segments > 1600 bytes"
+n_gw ethtool -K out gro on >/dev/null
+big=$(gro_big)
+in0=$(sa_stat $SPI_IN packets)
+[ "${big:-0}" -gt 0 ] && ok "GRO on the outside device: decrypted TCP aggregated ($big segments > 1600 bytes)" ||
+	fail "GRO on the outside device: decrypted TCP aggregated" "no segment larger than 1600 bytes at the inside host"
+n_gw ethtool -K espgw0 gro off >/dev/null
+big=$(gro_big)
+[ "$big" = 0 ] && ok "GRO off on espgw0: no aggregates" ||
+	fail "GRO off on espgw0: no aggregates" "$big segments > 1600 bytes"
+[ "$(sa_stat $SPI_IN packets)" -gt "$in0" ] && ok "GRO off on espgw0: the tunnel still carries TCP" ||
+	fail "GRO off on espgw0: the tunnel still carries TCP" "SA packets stayed at $in0"
+auth=$(sa_stat $SPI_IN auth_fail) errs=$(sa_stat $SPI_IN errors)
+[ "$auth" = 0 ] && [ "$errs" = 0 ] && ok "GRO: no auth failures or errors" ||
+	fail "GRO: no auth failures or errors" "auth_fail=$auth errors=$errs"
+n_gw ethtool -K out gro off >/dev/null
+n_gw ethtool -K espgw0 gro on >/dev/null
 tunnel_down
 exit 0
