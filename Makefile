@@ -126,7 +126,7 @@ tests: $(TEST_BIN)
 
 # Userspace unit tests (cmocka, TAP output), summarised by scripts/tap-count.
 unit: tests $(B)/bin/espgw $(B)/bin/espgwd
-	$(Q)scripts/unit.sh $(TEST_BIN) scripts/test-install.sh
+	$(Q)scripts/unit.sh $(TEST_BIN) scripts/test-install.sh scripts/test-cli.sh
 
 # libFuzzer (ASan + UBSan): the ISAKMP codec, and the engine on a fake kernel and clock.
 FUZZ_TIME ?= 300

@@ -636,6 +636,7 @@ int conf_parse(const char *name, const char *text, struct conf *c, char *err, si
 	cf_late_flush(s);
 	if (s->failed)
 		goto out;
+	cf_ignored_summary(s);
 	if (s->oom || build_warnings(s)) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s:0: out of memory", name);

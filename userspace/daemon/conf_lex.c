@@ -84,16 +84,11 @@ void cf_late_flush(struct st *s)
 
 /* ---------------------------------------------------------------- warnings */
 
-void cf_warn(struct st *s, const char *fmt, ...)
+static void warn_str(struct st *s, const char *msg)
 {
-	char msg[512];
-	va_list ap;
 	size_t n;
 	char *p;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	n = strlen(msg) + 1;
 	if (s->warnlen + n > s->warncap) {
 		size_t cap = s->warncap ? s->warncap * 2 : 1024;
@@ -110,6 +105,17 @@ void cf_warn(struct st *s, const char *fmt, ...)
 	}
 	memcpy(s->warn + s->warnlen, msg, n);
 	s->warnlen += n;
+}
+
+void cf_warn(struct st *s, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn_str(s, msg);
 }
 
 void cf_legacy_use(struct st *s, int line, const char *fmt, ...)
@@ -426,46 +432,49 @@ struct ignored {
 	const char *w1, *w2;	/* first word, and second when it matters */
 	bool block;		/* opens a block whose lines are ignored too */
 	bool echo;		/* the line may be shown (no secrets in it) */
-	const char *hint;
+	const char *hint;	/* what replaces it on Linux; in the summary when act */
+	bool act;		/* the gateway needs it done otherwise */
 };
 
 static const struct ignored ignored_kinds[] = {
-	{ "Building", NULL, false, true, "show running-config header" },
-	{ "Current", NULL, false, true, "show running-config header" },
-	{ "version", NULL, false, true, "the router's software version" },
-	{ "service", NULL, false, true, "router housekeeping" },
-	{ "hostname", NULL, false, true, "set the host name with hostnamectl" },
-	{ "enable", NULL, false, false, "the router's own passwords, not shown" },
+	{ "Building", NULL, false, true, "show running-config header", false },
+	{ "Current", NULL, false, true, "show running-config header", false },
+	{ "version", NULL, false, true, "the router's software version", false },
+	{ "service", NULL, false, true, "router housekeeping", false },
+	{ "hostname", NULL, false, true, "set the host name with hostnamectl", true },
+	{ "enable", NULL, false, false, "the router's own passwords, not shown", false },
 	{ "aaa", NULL, false, true, "router authentication; espgwd reads only 'aaa authentication "
-	  "login LIST local'" },
-	{ "cns", NULL, false, true, "Cisco network services" },
-	{ "logging", NULL, false, true, "logs go to stderr or syslog" },
-	{ "ntp", NULL, false, true, "keep time with an NTP client" },
-	{ "clock", NULL, false, true, "keep time with an NTP client" },
-	{ "boot", NULL, false, true, "router boot" },
-	{ "snmp-server", NULL, false, false, "router SNMP, not shown" },
-	{ "memory-size", NULL, false, true, "router memory" },
-	{ "interface", NULL, true, true, "configure with ip addr" },
-	{ "ip", "nat", false, true, "NAT with nftables, see docs/config-mapping.md" },
-	{ "ip", "route", false, true, "configure with ip route" },
-	{ "ip", "subnet-zero", false, true, "always so on Linux" },
-	{ "ip", "classless", false, true, "always so on Linux" },
-	{ "ip", "http", false, true, "the router's web server" },
-	{ "ip", "cef", false, true, "Linux forwards with net.ipv4.ip_forward=1" },
-	{ "ip", "domain-name", false, true, "set in /etc/resolv.conf" },
-	{ "ip", "domain", false, true, "set in /etc/resolv.conf" },
-	{ "ip", "name-server", false, true, "set in /etc/resolv.conf" },
-	{ "ip", "ssh", false, true, "the router's SSH server" },
-	{ "ip", "dhcp", false, true, "run a DHCP server" },
-	{ "ip", "forward-protocol", false, true, "router forwarding" },
-	{ "ip", "access-list", true, true, "named ACLs are not read; use access-list N" },
-	{ "route-map", NULL, true, true, "nftables rules, see docs/config-mapping.md" },
-	{ "router", NULL, true, true, "run a routing daemon" },
-	{ "line", NULL, true, true, "router consoles" },
-	{ "control-plane", NULL, true, true, "router control plane" },
-	{ "no", NULL, false, true, "router defaults" },
-	{ "end", NULL, false, true, "end of the router's configuration" },
+	  "login LIST local'", false },
+	{ "cns", NULL, false, true, "Cisco network services", false },
+	{ "logging", NULL, false, true, "logs go to stderr or syslog", false },
+	{ "ntp", NULL, false, true, "keep time with an NTP client", true },
+	{ "clock", NULL, false, true, "keep time with an NTP client", true },
+	{ "boot", NULL, false, true, "router boot", false },
+	{ "snmp-server", NULL, false, false, "router SNMP, not shown", false },
+	{ "memory-size", NULL, false, true, "router memory", false },
+	{ "interface", NULL, true, true, "configure with ip addr", true },
+	{ "ip", "nat", false, true, "NAT with nftables", true },
+	{ "ip", "route", false, true, "configure with ip route", true },
+	{ "ip", "subnet-zero", false, true, "always so on Linux", false },
+	{ "ip", "classless", false, true, "always so on Linux", false },
+	{ "ip", "http", false, true, "the router's web server", false },
+	{ "ip", "cef", false, true, "Linux forwards with net.ipv4.ip_forward=1", true },
+	{ "ip", "domain-name", false, true, "set in /etc/resolv.conf", true },
+	{ "ip", "domain", false, true, "set in /etc/resolv.conf", true },
+	{ "ip", "name-server", false, true, "set in /etc/resolv.conf", true },
+	{ "ip", "ssh", false, true, "the router's SSH server", false },
+	{ "ip", "dhcp", false, true, "run a DHCP server", true },
+	{ "ip", "forward-protocol", false, true, "router forwarding", false },
+	{ "ip", "access-list", true, true, "named ACLs are not read; use access-list N", true },
+	{ "route-map", NULL, true, true, "nftables rules", true },
+	{ "router", NULL, true, true, "run a routing daemon", true },
+	{ "line", NULL, true, true, "router consoles", false },
+	{ "control-plane", NULL, true, true, "router control plane", false },
+	{ "no", NULL, false, true, "router defaults", false },
+	{ "end", NULL, false, true, "end of the router's configuration", false },
 };
+
+_Static_assert(N_ELEMS(ignored_kinds) <= CONF_IGNORED_KINDS, "CONF_IGNORED_KINDS");
 
 static const struct ignored *find_ignored(const struct st *s, size_t *idx)
 {
@@ -494,21 +503,22 @@ bool cf_is_ignored(const struct st *s)
 int cf_ignored(struct st *s)
 {
 	const struct ignored *k;
-	char text[200];
+	char text[160];
 	size_t idx = 0;
 
 	k = find_ignored(s, &idx);
 	if (!strcmp(s->tok[0], "no") && s->ntok >= 2 &&
 	    (!strcmp(s->tok[1], "crypto") || !strcmp(s->tok[1], "espgw")))
 		return cf_perr(s, "'no %s ...': remove the line instead", s->tok[1]);
-	if (!(s->ignored_seen & (1ull << idx))) {
-		s->ignored_seen |= 1ull << idx;
+	if (!s->ign[idx].n++) {
 		if (k->echo)
 			cf_join(s, 0, s->ntok, text, sizeof(text));
 		else
 			snprintf(text, sizeof(text), "%s%s%s", k->w1, k->w2 ? " " : "",
 				 k->w2 ? k->w2 : "");
-		cf_warn(s, "ignored: %s (%s)", text, k->hint);
+		snprintf(s->ign[idx].text, sizeof(s->ign[idx].text), "%s", text);
+		s->ign[idx].line = s->line;
+		s->ign_order[s->nign++] = idx;
 	}
 	if (k->block) {
 		s->blk = !strcmp(k->w1, "interface") ? BLK_IFACE : BLK_IGNORED;
@@ -516,4 +526,49 @@ int cf_ignored(struct st *s)
 			cf_join(s, 1, s->ntok, s->iface, sizeof(s->iface));
 	}
 	return 0;
+}
+
+/*
+ * One warning for every router command ignored, in the order first seen:
+ * "ignored 20 router commands that espgwd does not read (...): version
+ * 12.0 (line 3); service timestamps debug uptime (line 4, and 2 more); interface
+ * Ethernet0 (line 16: configure with ip addr); ..." A kind the gateway needs done
+ * some other way on Linux carries its hint.
+ */
+void cf_ignored_summary(struct st *s)
+{
+	unsigned int lines = 0;
+	char *msg = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	if (!s->nign)
+		return;
+	for (i = 0; i < s->nign; i++)
+		lines += s->ign[s->ign_order[i]].n;
+	f = open_memstream(&msg, &len);
+	if (!f) {
+		s->oom = true;
+		return;
+	}
+	fprintf(f, "ignored %u router command%s that espgwd does not read "
+		"(docs/config-mapping.md says what replaces each on Linux): ", lines,
+		lines == 1 ? "" : "s");
+	for (i = 0; i < s->nign; i++) {
+		size_t k = s->ign_order[i];
+
+		fprintf(f, "%s%s (line %d", i ? "; " : "", s->ign[k].text, s->ign[k].line);
+		if (s->ign[k].n > 1)
+			fprintf(f, ", and %u more", s->ign[k].n - 1);
+		if (ignored_kinds[k].act)
+			fprintf(f, ": %s", ignored_kinds[k].hint);
+		fputc(')', f);
+	}
+	if (fclose(f) || !msg) {
+		free(msg);
+		s->oom = true;
+		return;
+	}
+	warn_str(s, msg);
+	free(msg);
 }

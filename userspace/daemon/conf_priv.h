@@ -12,6 +12,7 @@
  * Nothing here is for the daemon: it reads struct conf (conf.h).
  */
 #ifndef _ESPGW_CONF_PRIV_H_
+#define CONF_IGNORED_KINDS	48	/* kinds of router command ignored (conf_lex.c) */
 #define _ESPGW_CONF_PRIV_H_
 
 #include <stdbool.h>
@@ -167,7 +168,15 @@ struct st {
 	char iface_map[CONF_NAME_MAX];
 	int iface_map_line;
 
-	uint64_t ignored_seen;	/* bit per ignored kind */
+	uint64_t ignored_seen;	/* bit 63: 'crypto map M' on an interface, warned */
+	/* router commands ignored, by kind, for the one summary warning */
+	struct {
+		int line;		/* first */
+		unsigned int n;		/* lines */
+		char text[160];		/* the first line, or its kind when it may hold secrets */
+	} ign[CONF_IGNORED_KINDS];
+	uint8_t ign_order[CONF_IGNORED_KINDS];	/* kinds in the order first seen */
+	size_t nign;
 	char *warn;			/* ignored-line warnings, NUL-separated */
 	size_t warnlen, warncap;
 	bool oom;
@@ -296,6 +305,7 @@ int cf_tokenize(struct st *s, char *buf);
 /* The router's commands espgwd ignores: is the line one, and read it. */
 bool cf_is_ignored(const struct st *s);
 int cf_ignored(struct st *s);
+void cf_ignored_summary(struct st *s);
 
 /* A netmask (255.255.255.0) as a prefix length; -1 when not contiguous. */
 static inline int mask_plen(uint32_t m)

@@ -76,6 +76,21 @@ static void on_kernel_event(void *arg, const struct espgw_sa *sa, bool new_mappi
 		ike_kernel_expire(arg, sa);
 }
 
+/* A UDP port for -p/-P: 0..65535 in decimal, all of it; else -1. */
+static int parse_port(const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*arg || *arg < '0' || *arg > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v > 65535)
+		return -1;
+	return (int)v;
+}
+
 int main(int argc, char **argv)
 {
 	const char *conf_path = DEFAULT_CONF, *ctl_path = CTL_DEFAULT_PATH, *warn;
@@ -102,8 +117,19 @@ int main(int argc, char **argv)
 		case 't': check = true; break;
 		case 's': use_syslog = true; break;
 		case 'c': ctl_path = optarg; break;
-		case 'p': port = (uint16_t)atoi(optarg); break;
-		case 'P': natt_port = (uint16_t)atoi(optarg); break;
+		case 'p':
+		case 'P':
+			ret = parse_port(optarg);
+			if (ret < 0 || (opt == 'p' && ret == 0)) {
+				fprintf(stderr, "espgwd: -%c %s: not a UDP port (%s65535)\n", opt,
+					optarg, opt == 'p' ? "1 to " : "0 to ");
+				return 2;
+			}
+			if (opt == 'p')
+				port = (uint16_t)ret;
+			else
+				natt_port = (uint16_t)ret;
+			break;
 		case 'u': user = optarg; break;
 		case 'd':
 			if (log_parse_cats(optarg, &debug)) {
@@ -114,6 +140,11 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "espgwd: unexpected argument '%s' (the configuration is -f FILE)\n",
+			argv[optind]);
+		return 2;
 	}
 	log_init(use_syslog, debug);
 	if (conf_load(conf_path, &conf, err, sizeof(err))) {
