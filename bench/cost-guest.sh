@@ -21,7 +21,10 @@
 #
 # Env: COST_ALGS ("gcm128 aes128-sha1"), COST_SIZES ("64 1400"), COST_DIRS
 # ("enc dec"), COST_REPS (3), COST_COUNT_64 (20000), COST_COUNT_1400 (5000),
-# COST_CIPHER_KO (the module), COST_STREAMS (the decrypt streams), COST_INJECT.
+# COST_CIPHER_KO (the module), COST_STREAMS (the decrypt streams), COST_INJECT,
+# COST_PROFILE=1: after each measurement, one more XFRM and one more espgw run
+# under perf (cpu-clock samples of the whole guest, not measured), whose top
+# symbols go to $ESPGW_VM_OUT/perf-KIND-ALG-SIZE-DIR.txt.
 # Prints per run 'run ...' and 'sys ...' lines, then 'cost ALG SIZE DIR
 # espgw_ns=N xfrm_ns=N plain_ns=N cipher_ns=N spread_pct=N' (medians; spread =
 # the largest (max - min) / median over the variants, in %).
@@ -171,6 +174,7 @@ spread() {
 fail_run() { echo "bench: $*" >&2; exit 1; }
 
 modprobe -a pktgen esp4 nf_conntrack || fail_run "modprobe pktgen esp4 nf_conntrack"
+[ "${COST_PROFILE:-0}" = 1 ] && { command -v perf >/dev/null || fail_run "COST_PROFILE: no perf (linux-perf)"; }
 mod_load || fail_run "insmod espgw"
 [ -n "$KO" ] && [ -r "$KO" ] || fail_run "no cipher module (COST_CIPHER_KO)"
 INJECT=${COST_INJECT:-$ROOT/build/bin/espgw-pktinject}
@@ -229,6 +233,27 @@ variant() {
 	done
 }
 
+# profile KIND ALG SIZE DIR COUNT: one run of the variant under perf, its profile by
+# symbol (self time, % of the samples) in $ESPGW_VM_OUT
+profile() {
+	local f=$ESPGW_VM_OUT/perf-$1-$2-$3-$4 pid
+	# perf in the foreground, for as long as the run lasts (a perf record -a left
+	# in the background and stopped with SIGINT records next to nothing here); the
+	# run starts once perf records (its start-up takes longer than a run)
+	rm -f "$f.go"
+	( for _ in $(seq 600); do [ -e "$f.go" ] && break; sleep 0.1; done
+	  variant "$@" >/dev/null 2>&1 ) &
+	pid=$!
+	perf record -q -a -e cpu-clock -F 2000 -o "$f.data" -- \
+		sh -c "touch $f.go; while kill -0 $pid 2>/dev/null; do sleep 0.1; done" >/dev/null 2>&1
+	wait $pid
+	rm -f "$f.go"
+	perf report -i "$f.data" --no-children --sort sym --stdio --percent-limit 0.02 2>/dev/null |
+		grep -v '^$' >"$f.txt"
+	rm -f "$f.data"
+	echo "bench: profile of $1 $2 $3 $4 in $(basename "$f").txt ($(grep -m1 -o '^# Samples: [0-9.]*[KM]*' "$f.txt" | cut -c3- || echo 'no samples'))"
+}
+
 summary=()
 # measure ALG SIZE DIR: REPS x (plain, XFRM, espgw, cipher), one summary line
 measure() {
@@ -249,6 +274,10 @@ measure() {
 		C+=("$(cipher_run "$alg" "$size" "$count" "$dir")") || fail_run "cipher run"
 		echo "run $alg $size $dir rep=$rep plain_ns=${P[-1]} xfrm_ns=${X[-1]} espgw_ns=${E[-1]} cipher_ns=${C[-1]}"
 	done
+	if [ "${COST_PROFILE:-0}" = 1 ]; then
+		profile xfrm "$alg" "$size" "$dir" "$count"
+		profile espgw "$alg" "$size" "$dir" "$count"
+	fi
 	[ "$dir" = dec ] && n_gw ip route del $INSIDE/32 dev din
 	sp=$(printf '%s\n' "$(spread "${P[@]}")" "$(spread "${X[@]}")" "$(spread "${E[@]}")" \
 		"$(spread "${C[@]}")" | sort -n | tail -n1)

@@ -83,7 +83,7 @@ start=$(date +%s)
 # shellcheck disable=SC2016
 vng --run "$KERNEL" $accel --memory "$MEM" --cpus "$CPUS" ${QOPTS:+--qemu-opts="$QOPTS"} --cwd "$ROOT" \
 	--rwdir "$guest_out=$OUT" \
-	--exec "sysctl -qw kernel.printk='4 4 1 7'; $pre cd '$ROOT' && ( $cmd ); echo \$? > $guest_out/rc; $post dmesg > $guest_out/dmesg" \
+	--exec "sysctl -qw kernel.printk='4 4 1 7'; export ESPGW_VM_OUT=$guest_out; $pre cd '$ROOT' && ( $cmd ); echo \$? > $guest_out/rc; $post dmesg > $guest_out/dmesg" \
 	2>&1 | tee "$OUT/log"
 echo "vm: finished in $(( $(date +%s) - start )) s"
 
