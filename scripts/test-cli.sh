@@ -10,13 +10,7 @@ cd "$(dirname "$0")/.." || exit 1
 D=build/bin/espgwd
 T=$(mktemp -d /tmp/espgw-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-fail() {
-	n=$((n + 1)) failed=$((failed + 1)); echo "not ok $n - $1"; shift
-	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
-	return 0
-}
+source scripts/tap.sh
 # refused RC PATTERN DESC ARGS...: espgwd ARGS exits RC and says PATTERN on stderr
 refused() {
 	local rc=$1 pat=$2 desc=$3 out got

@@ -13,14 +13,7 @@ cd "$(dirname "$0")/.." || exit 1
 unset MAKEFLAGS MFLAGS MAKELEVEL PREFIX SBINDIR MANDIR SYSCONFDIR UNITDIR DESTDIR DKMS_VERSION DKMSDIR
 T=$(mktemp -d /tmp/espgw-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-fail() {
-	n=$((n + 1)) failed=$((failed + 1)); echo "not ok $n - $1"; shift
-	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
-	return 0
-}
-check() { local d=$1 out; shift; if out=$("$@" 2>&1); then ok "$d"; else fail "$d" "$*" "$out"; fi; }
+source scripts/tap.sh
 # mode_is MODE FILE
 mode_is() { [ "$(stat -c %a "$2" 2>&1)" = "$1" ]; }
 lists_exactly() {	# lists_exactly DIR FILE...: the regular files under DIR are these
